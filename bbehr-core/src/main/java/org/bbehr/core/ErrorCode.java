@@ -1,0 +1,83 @@
+package org.bbehr.core;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every error code of BbEHR, in one place. Codes are stable: never reuse or renumber one. Contract errors carry the
+ * Solidity custom error's name, so a revert decodes into the same code on every node.
+ */
+public enum ErrorCode {
+    // 1xxx: input
+    INVALID_INPUT("EHR-1000", null),
+
+    // 2xxx: ledger and contracts
+    LEDGER_UNAVAILABLE("EHR-2000", null),
+    LEDGER_REVERTED("EHR-2001", null),
+    LEDGER_TIMEOUT("EHR-2002", null),
+    LEDGER_NONCE_CONFLICT("EHR-2003", null),
+    LEDGER_REJECTED("EHR-2004", null),
+    LEDGER_PANIC("EHR-2005", "Panic"),
+    LEDGER_REVERT_REASON("EHR-2006", "Error"),
+    DEPLOYMENT_INVALID("EHR-2010", null),
+    DIRECTORY_UNAUTHORIZED("EHR-2101", "HospitalDirectoryUnauthorized"),
+    DIRECTORY_UNKNOWN_HOSPITAL("EHR-2102", "HospitalDirectoryUnknownHospital"),
+    DIRECTORY_HOSPITAL_NOT_ACTIVE("EHR-2103", "HospitalDirectoryHospitalNotActive"),
+    DIRECTORY_ADDRESS_IN_USE("EHR-2104", "HospitalDirectoryAddressInUse"),
+    DIRECTORY_ZERO_ADDRESS("EHR-2105", "HospitalDirectoryZeroAddress"),
+    DIRECTORY_INVALID_VALUE("EHR-2106", "HospitalDirectoryInvalidValue"),
+    DIRECTORY_NOT_STAFF("EHR-2107", "HospitalDirectoryNotStaff"),
+    CONSENT_UNAUTHORIZED("EHR-2201", "ConsentRegistryUnauthorized"),
+    CONSENT_INVALID_GRANTEE("EHR-2202", "ConsentRegistryInvalidGrantee"),
+    CONSENT_INVALID_SCOPES("EHR-2203", "ConsentRegistryInvalidScopes"),
+    CONSENT_INVALID_CATEGORY("EHR-2204", "ConsentRegistryInvalidCategory"),
+    CONSENT_EXPIRY_NOT_IN_FUTURE("EHR-2205", "ConsentRegistryExpiryNotInFuture"),
+    CONSENT_SIGNATURE_EXPIRED("EHR-2206", "ConsentRegistrySignatureExpired"),
+    CONSENT_STALE_COUNTER("EHR-2207", "ConsentRegistryStaleCounter"),
+    CONSENT_INVALID_SIGNATURE("EHR-2208", "ConsentRegistryInvalidSignature"),
+    CONSENT_NO_GRANT("EHR-2209", "ConsentRegistryNoGrant"),
+    ANCHOR_UNAUTHORIZED("EHR-2301", "RecordAnchorUnauthorized"),
+    ANCHOR_INVALID_BATCH("EHR-2302", "RecordAnchorInvalidBatch"),
+    ANCHOR_ROOT_EXISTS("EHR-2303", "RecordAnchorRootExists"),
+    ANCHOR_UNKNOWN_ROOT("EHR-2304", "RecordAnchorUnknownRoot"),
+    ANCHOR_INVALID_PROOF("EHR-2305", "RecordAnchorInvalidProof"),
+    ANCHOR_WRONG_HOSPITAL("EHR-2306", "RecordAnchorWrongHospital"),
+    ADMIN_UNAUTHORIZED("EHR-2401", "AccessControlUnauthorizedAccount"),
+    ADMIN_OPERATION_STATE("EHR-2402", "TimelockUnexpectedOperationState"),
+    ADMIN_INSUFFICIENT_DELAY("EHR-2403", "TimelockInsufficientDelay"),
+    ADMIN_UNEXECUTED_PREDECESSOR("EHR-2404", "TimelockUnexecutedPredecessor"),
+    ADMIN_CALL_FAILED("EHR-2405", "FailedCall"),
+
+    // 3xxx: keys
+    KEYSTORE_NOT_FOUND("EHR-3001", null),
+    KEYSTORE_EXISTS("EHR-3002", null),
+    KEYSTORE_WRONG_PASSWORD("EHR-3003", null),
+    KEYSTORE_INVALID("EHR-3004", null),
+    PASSWORD_MISSING("EHR-3005", null),
+
+    // 4xxx: running a node or a dev chain
+    DEV_CHAIN_FAILED("EHR-4001", null),
+    ANVIL_NOT_FOUND("EHR-4002", null),
+    DATA_DIR_INVALID("EHR-4003", null);
+
+    private final String code;
+    private final String contractError;
+
+    ErrorCode(String code, String contractError) {
+        this.code = code;
+        this.contractError = contractError;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The Solidity custom error this code stands for, if any. */
+    public Optional<String> contractError() {
+        return Optional.ofNullable(contractError);
+    }
+
+    public static Optional<ErrorCode> findByContractError(String errorName) {
+        return Arrays.stream(values()).filter(c -> errorName.equals(c.contractError)).findFirst();
+    }
+}

@@ -1,0 +1,91 @@
+package org.bbehr.core.ledger;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.bbehr.core.consent.Category;
+import org.bbehr.core.consent.ConsentGrant;
+import org.bbehr.core.consent.Grantee;
+import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.Hospital;
+import org.bbehr.core.directory.StaffMember;
+import org.bbehr.core.directory.StaffRole;
+import org.bbehr.core.record.Anchor;
+
+/**
+ * The consortium chain as a node sees it: its contracts' calls, views and events. Calls are signed by the node's
+ * key. A failed call throws {@link LedgerRevertException} with the decoded custom error; an unreachable chain
+ * throws a {@link org.bbehr.core.BbehrException} with {@link org.bbehr.core.ErrorCode#LEDGER_UNAVAILABLE}.
+ */
+public interface Ledger {
+
+    Deployment deployment();
+
+    /** The address that signs this ledger's transactions. */
+    Address signer();
+
+    long blockNumber();
+
+    /**
+     * Checks the call against the chain (a refusal throws here), assigns the next nonce and signs it. Nothing is
+     * sent: the caller may persist the result before {@link #send}.
+     */
+    SignedTransaction sign(LedgerCall call);
+
+    /**
+     * Sends the signed bytes (again, if they were sent before), waits for the receipt and the configured number of
+     * confirmations, re-sending the same bytes if the transaction is dropped meanwhile.
+     */
+    TransactionOutcome send(SignedTransaction transaction);
+
+    default TransactionOutcome submit(LedgerCall call) {
+        return send(sign(call));
+    }
+
+    /** The outcome of a mined transaction, if the chain has it. */
+    Optional<TransactionOutcome> findOutcome(Bytes32 transactionHash);
+
+    /** Whether the chain knows the transaction, mined or waiting in its pool. */
+    boolean isKnown(Bytes32 transactionHash);
+
+    /** Runs a consortium-admin call through the timelock when its delay is zero: schedule, then execute. */
+    default TransactionOutcome administer(LedgerCall.DirectoryCall call) {
+        Bytes32 salt = Bytes32.random();
+        submit(new LedgerCall.Schedule(call, salt, 0));
+        return submit(new LedgerCall.Execute(call, salt));
+    }
+
+    // HospitalDirectory
+    Optional<Hospital> findHospital(int hospitalId);
+
+    int hospitalCount();
+
+    OptionalInt findHospitalOfNode(Address node);
+
+    boolean isActiveHospital(int hospitalId);
+
+    Optional<StaffMember> findStaff(Address staff);
+
+    boolean isActiveStaff(Address staff, int hospitalId, StaffRole role);
+
+    // ConsentRegistry
+    ConsentGrant grantOf(Address patient, Grantee grantee);
+
+    boolean isAuthorized(Address patient, Address practitioner, Category category);
+
+    boolean isHospitalAuthorized(Address patient, int hospitalId, Category category);
+
+    /** The EIP-712 digest the patient signs for this grant or revoke (its signature bytes are ignored). */
+    Bytes32 digestOf(SignedConsent consent);
+
+    // RecordAnchor
+    Optional<Anchor> findAnchor(Bytes32 root);
+
+    /** Verifies a leaf against an anchored root; throws for an unknown root or a wrong proof. */
+    Anchor verify(Bytes32 root, List<Bytes32> proof, Bytes32 leaf);
+
+    /** Reads the contracts' events of blocks {@code fromBlock..toBlock} (inclusive), in chain order. */
+    List<LedgerEvent> readEvents(long fromBlock, long toBlock);
+}

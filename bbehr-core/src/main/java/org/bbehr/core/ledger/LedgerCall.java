@@ -1,0 +1,54 @@
+package org.bbehr.core.ledger;
+
+import org.bbehr.core.consent.Grantee;
+import org.bbehr.core.consent.Purpose;
+import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.StaffRole;
+import org.bbehr.core.record.AnchorKind;
+
+import java.time.Instant;
+
+/** A state-changing call of one of the consortium's contracts, described without any chain library's types. */
+public sealed interface LedgerCall {
+
+    /** Calls of HospitalDirectory; the consortium admin's go through {@link Schedule} and {@link Execute}. */
+    sealed interface DirectoryCall extends LedgerCall {}
+
+    record RegisterHospital(Address node, String name, String fhirBaseUrl) implements DirectoryCall {}
+
+    record SetHospitalStatus(int hospitalId, HospitalStatus status) implements DirectoryCall {}
+
+    record UpdateHospital(int hospitalId, String name, String fhirBaseUrl) implements DirectoryCall {}
+
+    record RotateNodeAddress(int hospitalId, Address newNode) implements DirectoryCall {}
+
+    record AddStaff(Address staff, StaffRole role) implements DirectoryCall {}
+
+    record RemoveStaff(Address staff) implements DirectoryCall {}
+
+    /** Proposes a consortium-admin call to the timelock that holds the admin role. */
+    record Schedule(DirectoryCall call, Bytes32 salt, long delaySeconds) implements LedgerCall {}
+
+    /** Executes a consortium-admin call once its delay has passed. */
+    record Execute(DirectoryCall call, Bytes32 salt) implements LedgerCall {}
+
+    /** A grant made by the signer itself, as the patient. */
+    record Grant(Grantee grantee, long scopes, Purpose purpose, Instant expiry) implements LedgerCall {
+        public Grant {
+            Purpose.requireGrantable(purpose);
+        }
+    }
+
+    /** A revoke made by the signer itself, as the patient. */
+    record Revoke(Grantee grantee) implements LedgerCall {}
+
+    /** Relays a patient's signed grant or revoke. */
+    record Relay(SignedConsent consent) implements LedgerCall {}
+
+    record EmergencyAccess(Address patient, Bytes32 reasonHash) implements LedgerCall {}
+
+    record AnchorRoot(Bytes32 root, int leafCount, AnchorKind kind) implements LedgerCall {}
+}

@@ -1,0 +1,53 @@
+package org.bbehr.core.ledger;
+
+import java.time.Instant;
+import org.bbehr.core.consent.Grantee;
+import org.bbehr.core.consent.Purpose;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.StaffRole;
+import org.bbehr.core.record.AnchorKind;
+
+/** An event of the consortium's contracts, with where it was emitted. */
+public sealed interface LedgerEvent {
+
+    Position position();
+
+    /** Block, transaction and log index of an event: its place in the chain's total order. */
+    record Position(long blockNumber, Bytes32 txHash, long logIndex) {}
+
+    record HospitalRegistered(Position position, int hospitalId, Address node, String name, String fhirBaseUrl)
+            implements LedgerEvent {}
+
+    record HospitalUpdated(Position position, int hospitalId, String name, String fhirBaseUrl)
+            implements LedgerEvent {}
+
+    record HospitalStatusChanged(Position position, int hospitalId, HospitalStatus status) implements LedgerEvent {}
+
+    record NodeAddressRotated(Position position, int hospitalId, Address previousNode, Address newNode)
+            implements LedgerEvent {}
+
+    record StaffAdded(Position position, int hospitalId, Address staff, StaffRole role) implements LedgerEvent {}
+
+    record StaffRemoved(Position position, int hospitalId, Address staff) implements LedgerEvent {}
+
+    record ConsentGranted(
+            Position position,
+            Address patient,
+            Grantee grantee,
+            long scopes,
+            Purpose purpose,
+            Instant expiry,
+            long counter)
+            implements LedgerEvent {}
+
+    record ConsentRevoked(Position position, Address patient, Grantee grantee, long counter) implements LedgerEvent {}
+
+    record EmergencyAccessDeclared(
+            Position position, Address patient, Address practitioner, int hospitalId, Bytes32 reasonHash)
+            implements LedgerEvent {}
+
+    record RootAnchored(Position position, Bytes32 root, int hospitalId, AnchorKind kind, int leafCount)
+            implements LedgerEvent {}
+}

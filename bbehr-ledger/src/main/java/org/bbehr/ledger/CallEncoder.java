@@ -1,0 +1,97 @@
+package org.bbehr.ledger;
+
+import java.math.BigInteger;
+import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.ledger.LedgerCall;
+import org.bbehr.core.ledger.LedgerCall.AddStaff;
+import org.bbehr.core.ledger.LedgerCall.AnchorRoot;
+import org.bbehr.core.ledger.LedgerCall.DirectoryCall;
+import org.bbehr.core.ledger.LedgerCall.EmergencyAccess;
+import org.bbehr.core.ledger.LedgerCall.Execute;
+import org.bbehr.core.ledger.LedgerCall.Grant;
+import org.bbehr.core.ledger.LedgerCall.RegisterHospital;
+import org.bbehr.core.ledger.LedgerCall.Relay;
+import org.bbehr.core.ledger.LedgerCall.RemoveStaff;
+import org.bbehr.core.ledger.LedgerCall.Revoke;
+import org.bbehr.core.ledger.LedgerCall.RotateNodeAddress;
+import org.bbehr.core.ledger.LedgerCall.Schedule;
+import org.bbehr.core.ledger.LedgerCall.SetHospitalStatus;
+import org.bbehr.core.ledger.LedgerCall.UpdateHospital;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.utils.Numeric;
+
+/** Encodes a {@link LedgerCall} into the target contract and call data, through the generated wrappers. */
+final class CallEncoder {
+
+    /** A contract address and ABI-encoded call data. */
+    record Encoded(String to, String data) {}
+
+    private final ContractSet contracts;
+
+    CallEncoder(ContractSet contracts) {
+        this.contracts = contracts;
+    }
+
+    Encoded encode(LedgerCall call) {
+        return switch (call) {
+            case DirectoryCall directoryCall -> new Encoded(
+                    contracts.directory().getContractAddress(), directoryData(directoryCall));
+            case Schedule schedule -> timelock(contracts.timelock().schedule(
+                    contracts.directory().getContractAddress(), BigInteger.ZERO,
+                    Numeric.hexStringToByteArray(directoryData(schedule.call())), new byte[32],
+                    schedule.salt().toArray(), BigInteger.valueOf(schedule.delaySeconds())));
+            case Execute execute -> timelock(contracts.timelock().execute(
+                    contracts.directory().getContractAddress(), BigInteger.ZERO,
+                    Numeric.hexStringToByteArray(directoryData(execute.call())), new byte[32],
+                    execute.salt().toArray(), BigInteger.ZERO));
+            case Grant grant -> consent(contracts.consent().grant(grant.grantee().key(),
+                    BigInteger.valueOf(grant.scopes()), BigInteger.valueOf(grant.purpose().code()),
+                    BigInteger.valueOf(grant.expiry().getEpochSecond())));
+            case Revoke revoke -> consent(contracts.consent().revoke(revoke.grantee().key()));
+            case Relay relay -> consent(relayCall(relay.consent()));
+            case EmergencyAccess emergency -> consent(contracts.consent().emergencyAccess(
+                    emergency.patient().value(), emergency.reasonHash().toArray()));
+            case AnchorRoot anchor -> new Encoded(contracts.anchor().getContractAddress(),
+                    contracts.anchor().anchor(anchor.root().toArray(), BigInteger.valueOf(anchor.leafCount()),
+                            BigInteger.valueOf(anchor.kind().ordinal())).encodeFunctionCall());
+        };
+    }
+
+    private String directoryData(DirectoryCall call) {
+        var directory = contracts.directory();
+        RemoteFunctionCall<?> function = switch (call) {
+            case RegisterHospital register -> directory.registerHospital(
+                    register.node().value(), register.name(), register.fhirBaseUrl());
+            case SetHospitalStatus status -> directory.setHospitalStatus(
+                    BigInteger.valueOf(status.hospitalId()), BigInteger.valueOf(status.status().ordinal()));
+            case UpdateHospital update -> directory.updateHospital(
+                    BigInteger.valueOf(update.hospitalId()), update.name(), update.fhirBaseUrl());
+            case RotateNodeAddress rotate -> directory.rotateNodeAddress(
+                    BigInteger.valueOf(rotate.hospitalId()), rotate.newNode().value());
+            case AddStaff add -> directory.addStaff(add.staff().value(), BigInteger.valueOf(add.role().ordinal()));
+            case RemoveStaff remove -> directory.removeStaff(remove.staff().value());
+        };
+        return function.encodeFunctionCall();
+    }
+
+    private RemoteFunctionCall<?> relayCall(SignedConsent consent) {
+        var registry = contracts.consent();
+        return switch (consent) {
+            case SignedConsent.Grant grant -> registry.grantBySig(grant.patient().value(), grant.grantee().key(),
+                    BigInteger.valueOf(grant.scopes()), BigInteger.valueOf(grant.purpose().code()),
+                    BigInteger.valueOf(grant.expiry().getEpochSecond()), BigInteger.valueOf(grant.counter()),
+                    BigInteger.valueOf(grant.deadline().getEpochSecond()), grant.signature());
+            case SignedConsent.Revoke revoke -> registry.revokeBySig(revoke.patient().value(), revoke.grantee().key(),
+                    BigInteger.valueOf(revoke.counter()), BigInteger.valueOf(revoke.deadline().getEpochSecond()),
+                    revoke.signature());
+        };
+    }
+
+    private Encoded consent(RemoteFunctionCall<?> function) {
+        return new Encoded(contracts.consent().getContractAddress(), function.encodeFunctionCall());
+    }
+
+    private Encoded timelock(RemoteFunctionCall<?> function) {
+        return new Encoded(contracts.timelock().getContractAddress(), function.encodeFunctionCall());
+    }
+}

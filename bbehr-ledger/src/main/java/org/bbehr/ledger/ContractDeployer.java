@@ -1,0 +1,135 @@
+package org.bbehr.ledger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.ledger.Deployment;
+import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.HospitalDirectory;
+import org.bbehr.ledger.contracts.RecordAnchor;
+import org.bbehr.ledger.contracts.TimelockController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * Deploys the consortium's contracts with standard JSON-RPC only: a TimelockController that holds the consortium
+ * admin role (its proposers and executors are the consortium's admins), then HospitalDirectory, ConsentRegistry and
+ * RecordAnchor.
+ */
+public final class ContractDeployer {
+
+    private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
+
+    /**
+     * Who administers the consortium.
+     *
+     * @param admins the addresses that may propose and execute consortium-admin calls
+     * @param minDelaySeconds the timelock's delay between proposing and executing
+     */
+    public record Consortium(List<Address> admins, long minDelaySeconds) {
+        public Consortium {
+            if (admins.isEmpty()) {
+                throw new BbehrException(ErrorCode.INVALID_INPUT, "the consortium needs at least one admin");
+            }
+            admins = List.copyOf(admins);
+        }
+    }
+
+    private ContractDeployer() {}
+
+    /** Deploys a fresh set of contracts. */
+    public static Deployment deploy(LedgerConfig config, Credentials deployer, Consortium consortium) {
+        Web3j web3j = Web3j.build(new HttpService(config.rpcUrl()));
+        try {
+            Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
+            long chainId = chainId(web3j, rpc, config.rpcUrl());
+            var sender = new TransactionSender(web3j, rpc, deployer, chainId, config, new RevertDecoder());
+            List<org.web3j.abi.datatypes.Address> admins = consortium.admins().stream()
+                    .map(a -> new org.web3j.abi.datatypes.Address(a.value())).toList();
+            TransactionReceipt timelock = create(sender, TimelockController.BINARY, List.of(
+                    new Uint256(consortium.minDelaySeconds()),
+                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, admins),
+                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, admins),
+                    new org.web3j.abi.datatypes.Address(Address.ZERO.value())));
+            Address timelockAddress = Address.of(timelock.getContractAddress());
+            Address directory = Address.of(create(sender, HospitalDirectory.BINARY,
+                    List.of(new org.web3j.abi.datatypes.Address(timelockAddress.value()))).getContractAddress());
+            var directoryArgument = List.<Type>of(new org.web3j.abi.datatypes.Address(directory.value()));
+            Address consent = Address.of(create(sender, ConsentRegistry.BINARY, directoryArgument).getContractAddress());
+            Address anchor = Address.of(create(sender, RecordAnchor.BINARY, directoryArgument).getContractAddress());
+            Deployment deployment = new Deployment(chainId, timelockAddress, directory, consent, anchor,
+                    timelock.getBlockNumber().longValueExact());
+            log.info("deployed the consortium contracts on chain {}: directory {}, consent {}, anchor {}",
+                    chainId, directory, consent, anchor);
+            return deployment;
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    /**
+     * Reuses the deployment in {@code file} if its contracts are on this chain; otherwise deploys and writes the
+     * file.
+     */
+    public static Deployment ensureDeployed(LedgerConfig config, Credentials deployer, Consortium consortium,
+            Path file) {
+        if (Files.isRegularFile(file)) {
+            Deployment existing = DeploymentFile.read(file);
+            if (isDeployed(config, existing)) {
+                return existing;
+            }
+            log.warn("the contracts of {} are not on the chain at {}; deploying again", file, config.rpcUrl());
+        }
+        Deployment deployment = deploy(config, deployer, consortium);
+        DeploymentFile.write(file, deployment);
+        return deployment;
+    }
+
+    /** Whether every contract of the deployment has code on the chain at {@code config.rpcUrl()}. */
+    public static boolean isDeployed(LedgerConfig config, Deployment deployment) {
+        Web3j web3j = Web3j.build(new HttpService(config.rpcUrl()));
+        try {
+            Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
+            if (chainId(web3j, rpc, config.rpcUrl()) != deployment.chainId()) {
+                return false;
+            }
+            for (Address contract : List.of(deployment.consortiumAdmin(), deployment.hospitalDirectory(),
+                    deployment.consentRegistry(), deployment.recordAnchor())) {
+                var code = rpc.send(web3j.ethGetCode(contract.value(), DefaultBlockParameterName.LATEST));
+                if (code.hasError() || code.getCode() == null || code.getCode().length() <= 2) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    private static TransactionReceipt create(TransactionSender sender, String binary, List<Type> arguments) {
+        String data = binary + FunctionEncoder.encodeConstructor(arguments);
+        return sender.sendAndWait(sender.sign(null, data.startsWith("0x") ? data : "0x" + data));
+    }
+
+    static long chainId(Web3j web3j, Rpc rpc, String rpcUrl) {
+        var response = rpc.send(web3j.ethChainId());
+        if (response.hasError()) {
+            throw new BbehrException(ErrorCode.LEDGER_UNAVAILABLE, "eth_chainId failed at " + rpcUrl + ": "
+                    + response.getError().getMessage());
+        }
+        return response.getChainId().longValueExact();
+    }
+
+}

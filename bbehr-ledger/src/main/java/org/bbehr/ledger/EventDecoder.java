@@ -1,0 +1,111 @@
+package org.bbehr.ledger;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.bbehr.core.consent.Grantee;
+import org.bbehr.core.consent.Purpose;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.StaffRole;
+import org.bbehr.core.ledger.Deployment;
+import org.bbehr.core.ledger.LedgerEvent;
+import org.bbehr.core.ledger.LedgerEvent.Position;
+import org.bbehr.core.record.AnchorKind;
+import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.HospitalDirectory;
+import org.bbehr.ledger.contracts.RecordAnchor;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.protocol.core.methods.response.Log;
+
+/** Turns the consortium contracts' logs into {@link LedgerEvent}s; logs of other contracts are ignored. */
+final class EventDecoder {
+
+    private record Source(Address contract, Function<Log, LedgerEvent> decoder) {}
+
+    private final Map<String, Source> byTopic = new HashMap<>();
+
+    EventDecoder(Deployment deployment) {
+        Address directory = deployment.hospitalDirectory();
+        Address consent = deployment.consentRegistry();
+        Address anchor = deployment.recordAnchor();
+        on(HospitalDirectory.HOSPITALREGISTERED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getHospitalRegisteredEventFromLog(log);
+            return new LedgerEvent.HospitalRegistered(position(log), e.hospitalId.intValue(), Address.of(e.node),
+                    e.name, e.fhirBaseUrl);
+        });
+        on(HospitalDirectory.HOSPITALUPDATED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getHospitalUpdatedEventFromLog(log);
+            return new LedgerEvent.HospitalUpdated(position(log), e.hospitalId.intValue(), e.name, e.fhirBaseUrl);
+        });
+        on(HospitalDirectory.HOSPITALSTATUSCHANGED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getHospitalStatusChangedEventFromLog(log);
+            return new LedgerEvent.HospitalStatusChanged(position(log), e.hospitalId.intValue(),
+                    HospitalStatus.values()[e.status.intValue()]);
+        });
+        on(HospitalDirectory.NODEADDRESSROTATED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getNodeAddressRotatedEventFromLog(log);
+            return new LedgerEvent.NodeAddressRotated(position(log), e.hospitalId.intValue(),
+                    Address.of(e.previousNode), Address.of(e.newNode));
+        });
+        on(HospitalDirectory.STAFFADDED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getStaffAddedEventFromLog(log);
+            return new LedgerEvent.StaffAdded(position(log), e.hospitalId.intValue(), Address.of(e.staff),
+                    StaffRole.values()[e.role.intValue()]);
+        });
+        on(HospitalDirectory.STAFFREMOVED_EVENT, directory, log -> {
+            var e = HospitalDirectory.getStaffRemovedEventFromLog(log);
+            return new LedgerEvent.StaffRemoved(position(log), e.hospitalId.intValue(), Address.of(e.staff));
+        });
+        on(ConsentRegistry.CONSENTGRANTED_EVENT, consent, log -> {
+            var e = ConsentRegistry.getConsentGrantedEventFromLog(log);
+            return new LedgerEvent.ConsentGranted(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
+                    e.scopes.longValue(), purpose(e.purpose), Instant.ofEpochSecond(e.expiry.longValue()),
+                    e.counter.longValue());
+        });
+        on(ConsentRegistry.CONSENTREVOKED_EVENT, consent, log -> {
+            var e = ConsentRegistry.getConsentRevokedEventFromLog(log);
+            return new LedgerEvent.ConsentRevoked(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
+                    e.counter.longValue());
+        });
+        on(ConsentRegistry.EMERGENCYACCESSDECLARED_EVENT, consent, log -> {
+            var e = ConsentRegistry.getEmergencyAccessDeclaredEventFromLog(log);
+            return new LedgerEvent.EmergencyAccessDeclared(position(log), Address.of(e.patient),
+                    Address.of(e.practitioner), e.hospitalId.intValue(), Bytes32.wrap(e.reasonHash));
+        });
+        on(RecordAnchor.ROOTANCHORED_EVENT, anchor, log -> {
+            var e = RecordAnchor.getRootAnchoredEventFromLog(log);
+            return new LedgerEvent.RootAnchored(position(log), Bytes32.wrap(e.root), e.hospitalId.intValue(),
+                    AnchorKind.values()[e.kind.intValue()], e.leafCount.intValue());
+        });
+    }
+
+    Optional<LedgerEvent> decode(Log log) {
+        if (log.getTopics() == null || log.getTopics().isEmpty()) {
+            return Optional.empty();
+        }
+        Source source = byTopic.get(log.getTopics().get(0).toLowerCase());
+        if (source == null || !source.contract().equals(Address.of(log.getAddress()))) {
+            return Optional.empty();
+        }
+        return Optional.of(source.decoder().apply(log));
+    }
+
+    private void on(Event event, Address contract, Function<Log, LedgerEvent> decoder) {
+        byTopic.put(EventEncoder.encode(event).toLowerCase(), new Source(contract, decoder));
+    }
+
+    private static Position position(Log log) {
+        return new Position(log.getBlockNumber().longValueExact(), Bytes32.fromHex(log.getTransactionHash()),
+                log.getLogIndex().longValueExact());
+    }
+
+    private static Purpose purpose(BigInteger value) {
+        return Purpose.fromCode(value.intValue());
+    }
+}
