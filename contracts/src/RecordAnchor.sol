@@ -54,7 +54,7 @@ contract RecordAnchor is IRecordAnchor {
         bytes32 contentHash
     ) external view returns (Anchor memory found) {
         found = verify(root, proof, recordLeaf(hospitalId, resourceType, id, version, contentHash));
-        if (false) revert RecordAnchorWrongHospital(root, hospitalId, found.hospitalId);
+        if (found.hospitalId != hospitalId) revert RecordAnchorWrongHospital(root, hospitalId, found.hospitalId);
     }
 
     /// @inheritdoc IRecordAnchor

@@ -36,7 +36,7 @@ final class Rpc {
                     throw new BbehrException(ErrorCode.LEDGER_UNAVAILABLE, "the chain's JSON-RPC endpoint did not answer "
                             + request.getMethod() + " after " + attempt + " attempts: " + e.getMessage(), e);
                 }
-                log.warn("{} failed (attempt {} of {}), retrying in {} ms: {}",
+                log.info("{} failed (attempt {} of {}), retrying in {} ms: {}",
                         request.getMethod(), attempt, attempts, pause, e.getMessage());
                 sleep(pause);
                 pause *= 2;

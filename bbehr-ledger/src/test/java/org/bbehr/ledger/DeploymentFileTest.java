@@ -1,0 +1,44 @@
+package org.bbehr.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.ledger.Deployment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeploymentFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writtenDeploymentShouldReadBackEqual() {
+        // given
+        Deployment deployment = new Deployment(31337, Address.of("0x5fbdb2315678afecb367f032d93f642f64180aa3"),
+                Address.of("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"),
+                Address.of("0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"),
+                Address.of("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"), 12);
+        Path file = dir.resolve("sub/deployment.json");
+        // when
+        DeploymentFile.write(file, deployment);
+        // then
+        assertThat(DeploymentFile.read(file)).isEqualTo(deployment);
+    }
+
+    @Test
+    void incompleteOrMissingFileShouldBeRefusedWithItsCode() throws Exception {
+        // given
+        Path incomplete = Files.writeString(dir.resolve("d.json"), "{\"chainId\": 1}");
+        // when / then
+        assertThatThrownBy(() -> DeploymentFile.read(incomplete))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.DEPLOYMENT_INVALID)
+                .hasMessageContaining("consortiumAdmin");
+        assertThatThrownBy(() -> DeploymentFile.read(dir.resolve("none.json")))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.DEPLOYMENT_INVALID);
+    }
+}
