@@ -102,6 +102,7 @@ final class TransactionSender {
         broadcast(transaction);
         long deadline = System.nanoTime() + config.receiptTimeout().toNanos();
         long nextResendCheck = System.nanoTime() + config.resendInterval().toNanos();
+        long pause = 1; // ms: chains that mine at once answer in a few; back off to the configured interval
         while (true) {
             Optional<TransactionReceipt> receipt = findReceipt(transaction.hash());
             if (receipt.isPresent()) {
@@ -124,7 +125,8 @@ final class TransactionSender {
                     broadcast(transaction);
                 }
             }
-            Rpc.sleep(config.pollInterval().toMillis());
+            Rpc.sleep(pause);
+            pause = Math.min(pause * 2, config.pollInterval().toMillis());
         }
     }
 
