@@ -48,12 +48,24 @@ public enum ErrorCode {
     ADMIN_UNEXECUTED_PREDECESSOR("EHR-2404", "TimelockUnexecutedPredecessor"),
     ADMIN_CALL_FAILED("EHR-2405", "FailedCall"),
 
+    // 5xxx: records
+    RECORD_NOT_FOUND("EHR-5001", null),
+    RECORD_VERSION_CONFLICT("EHR-5002", null),
+    RECORD_REFERENCED("EHR-5003", null),
+    RECORD_ERASED("EHR-5004", null),
+    RECORD_LEGAL_HOLD("EHR-5005", null),
+    RECORD_TAMPERED("EHR-5006", null),
+    STORE_UNAVAILABLE("EHR-5010", null),
+
     // 3xxx: keys
     KEYSTORE_NOT_FOUND("EHR-3001", null),
     KEYSTORE_EXISTS("EHR-3002", null),
     KEYSTORE_WRONG_PASSWORD("EHR-3003", null),
     KEYSTORE_INVALID("EHR-3004", null),
     PASSWORD_MISSING("EHR-3005", null),
+    KEYS_MISSING("EHR-3010", null),
+    KEYS_BACKUP_INVALID("EHR-3011", null),
+    KEYS_WRONG_PASSPHRASE("EHR-3012", null),
 
     // 4xxx: running a node or a dev chain
     DEV_CHAIN_FAILED("EHR-4001", null),
