@@ -1,0 +1,39 @@
+package org.bbehr.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bbehr.app.node.NodeApplication;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bbehr serve}: runs a hospital node from configuration. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a hospital node (FHIR R4 at /fhir) from configuration: a config file, the command line "
+                + "and BBEHR_* environment variables. See docs/serve.md.")
+final class ServeCommand implements Runnable {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A YAML or properties file of node settings.")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The HTTP port (default 8080).")
+    Integer port;
+
+    @Override
+    public void run() {
+        List<String> args = new ArrayList<>();
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new BbehrException(ErrorCode.INVALID_INPUT, "no config file at " + config);
+            }
+            args.add("--spring.config.import=file:" + config.toAbsolutePath());
+        }
+        if (port != null) {
+            args.add("--server.port=" + port);
+        }
+        NodeApplication.runUntilStopped(args.toArray(String[]::new));
+    }
+}

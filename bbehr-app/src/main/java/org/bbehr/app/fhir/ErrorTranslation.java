@@ -1,0 +1,76 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.bbehr.core.BbehrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FHIR edge's translation of domain errors into HAPI's typed exceptions, which HAPI answers with an
+ * OperationOutcome. Unknown failures become a 500 whose message says nothing of the request's content.
+ */
+@Interceptor
+public final class ErrorTranslation {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorTranslation.class);
+
+    static BaseServerResponseException translate(BbehrException e) {
+        String message = e.describe();
+        return switch (e.code()) {
+            case INVALID_INPUT -> new InvalidRequestException(message);
+            case RECORD_NOT_FOUND -> new ResourceNotFoundException(message);
+            case RECORD_VERSION_CONFLICT -> new PreconditionFailedException(message);
+            case RECORD_REFERENCED -> new ResourceVersionConflictException(message);
+            case RECORD_ERASED -> new ResourceGoneException(message);
+            case STORE_UNAVAILABLE, LEDGER_UNAVAILABLE -> new ServiceUnavailableException(message);
+            default -> new InternalErrorException(message);
+        };
+    }
+
+    /** Replaces any exception on its way out with the right typed one. */
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException onException(RequestDetails request, Throwable thrown, HttpServletRequest http) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BbehrException known) {
+                return translate(known);
+            }
+            if (cause instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
+                return new ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException(tooLarge.getMessage());
+            }
+            if (cause instanceof DataFormatException format) {
+                return new InvalidRequestException("the request body is not valid FHIR: " + format.getMessage());
+            }
+            if (cause instanceof BaseServerResponseException typed && !(typed instanceof InternalErrorException)) {
+                return typed;
+            }
+        }
+        if (thrown instanceof BaseServerResponseException typed) {
+            if (typed.getStatusCode() >= 500) {
+                log.error("internal error on {} {}", request.getRequestType(), request.getResourceName(), thrown);
+            }
+            return typed;
+        }
+        log.error("unexpected failure on {} {}", request.getRequestType(), request.getResourceName(), thrown);
+        return new InternalErrorException("internal error (" + thrown.getClass().getSimpleName() + ")");
+    }
+
+    /** 503: the store or the chain cannot be reached now; the client may retry. */
+    static final class ServiceUnavailableException extends BaseServerResponseException {
+        ServiceUnavailableException(String message) {
+            super(HttpServletResponse.SC_SERVICE_UNAVAILABLE, message);
+        }
+    }
+}

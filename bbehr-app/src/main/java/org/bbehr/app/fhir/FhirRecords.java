@@ -1,0 +1,175 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * FHIR interactions on the record store: every write validated, serialized once to the exact bytes that are
+ * stored, and indexed; every read parsed from those bytes with the version's id and time added to {@code meta}.
+ */
+public final class FhirRecords {
+
+    /** The result of a write: the stored version and whether it created the resource. */
+    public record Written(StoredVersion version, boolean created, IBaseResource resource) {}
+
+    private final FhirContext context;
+    private final RecordStore store;
+    private final IndexExtractor indexer;
+    private final StructuralValidator validator;
+    private final ConditionalCriteria criteria;
+
+    /** The records of a node: its store, and its blind index for identifier tokens. */
+    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex) {
+        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex));
+    }
+
+    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer) {
+        this.context = context;
+        this.store = store;
+        this.indexer = indexer;
+        this.validator = new StructuralValidator(context);
+        this.criteria = new ConditionalCriteria(store, indexer);
+    }
+
+    public FhirContext context() {
+        return context;
+    }
+
+    RecordStore store() {
+        return store;
+    }
+
+    ConditionalCriteria criteria() {
+        return criteria;
+    }
+
+    public Written create(IBaseResource resource, String ifNoneExist) {
+        String type = resource.fhirType();
+        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+            List<ResourceKey> matches = criteria.resolve(type, ifNoneExist);
+            if (matches.size() > 1) {
+                throw new PreconditionFailedException("If-None-Exist matched " + matches.size() + " resources");
+            }
+            if (matches.size() == 1) {
+                StoredVersion existing = current(matches.getFirst());
+                return new Written(existing, false, toResource(existing));
+            }
+        }
+        ResourceKey key = new ResourceKey(type, newId());
+        StoredVersion stored = store.write(List.of(prepare(key, resource, OptionalLong.of(0), false))).getFirst();
+        return new Written(stored, true, toResource(stored));
+    }
+
+    public Written update(ResourceKey key, IBaseResource resource, OptionalLong ifMatch) {
+        String bodyId = resource.getIdElement().getIdPart();
+        if (bodyId == null || !bodyId.equals(key.id())) {
+            throw new InvalidRequestException("the resource's id (" + bodyId + ") must equal the id in the URL ("
+                    + key.id() + ")");
+        }
+        StoredVersion stored = store.write(List.of(prepare(key, resource, ifMatch, false))).getFirst();
+        return new Written(stored, stored.version() == 1, toResource(stored));
+    }
+
+    /** Deletes the resource; deleting one that is missing or already deleted changes nothing. */
+    public OptionalLong delete(ResourceKey key, OptionalLong ifMatch) {
+        var current = store.findCurrent(key);
+        if (current.isEmpty() || current.get().deleted()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(store.write(List.of(new ResourceWrite.Delete(key, ifMatch))).getFirst().version());
+    }
+
+    public IBaseResource read(ResourceKey key) {
+        return toResource(current(key));
+    }
+
+    public IBaseResource vread(ResourceKey key, long version) {
+        StoredVersion stored = store.findVersion(key, version)
+                .orElseThrow(() -> new ResourceNotFoundException("no version " + version + " of " + key));
+        if (stored.deleted()) {
+            throw new ResourceGoneException("version " + version + " of " + key + " is a deletion");
+        }
+        return toResource(stored);
+    }
+
+    /** The patient and every current resource that references it, and what those reference in turn. */
+    public List<IBaseResource> everything(ResourceKey patient) {
+        Set<ResourceKey> keys = new LinkedHashSet<>();
+        keys.add(patient);
+        current(patient);
+        List<ResourceKey> referencing = store.findReferencing(patient);
+        keys.addAll(referencing);
+        for (ResourceKey key : referencing) {
+            store.findCurrent(key).ifPresent(v -> keys.addAll(indexer.localReferences(parse(v))));
+        }
+        List<IBaseResource> resources = new ArrayList<>();
+        for (ResourceKey key : keys) {
+            store.findCurrent(key).filter(v -> !v.deleted()).map(this::toResource).ifPresent(resources::add);
+        }
+        return resources;
+    }
+
+    /** Validates, serializes and indexes a resource for a write, without writing it. */
+    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
+        validator.validate(resource, inTransaction);
+        resource.setId(new IdType(key.type(), key.id()));
+        Meta meta = ((Resource) resource).getMeta();
+        meta.setVersionId(null);
+        meta.setLastUpdatedElement(null);
+        if (meta.isEmpty()) {
+            ((Resource) resource).setMeta(null);
+        }
+        byte[] content = jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource));
+    }
+
+    /** The stored bytes as a resource, with the version's id and time in {@code meta}. */
+    public IBaseResource toResource(StoredVersion stored) {
+        Resource resource = (Resource) parse(stored);
+        resource.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
+        resource.getMeta().setVersionId(Long.toString(stored.version()));
+        resource.getMeta().setLastUpdatedElement(new InstantType(java.util.Date.from(stored.lastUpdated())));
+        return resource;
+    }
+
+    StoredVersion current(ResourceKey key) {
+        StoredVersion stored = store.findCurrent(key)
+                .orElseThrow(() -> new ResourceNotFoundException(new IdType(key.type(), key.id())));
+        if (stored.deleted()) {
+            throw new ResourceGoneException("Resource " + key + " was deleted (version " + stored.version() + ")");
+        }
+        return stored;
+    }
+
+    private IBaseResource parse(StoredVersion stored) {
+        return jsonParser().parseResource(new String(stored.content(), StandardCharsets.UTF_8));
+    }
+
+    private IParser jsonParser() {
+        return context.newJsonParser();
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,43 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/** The FHIR R4 REST server: one provider per resource type, all on the same generic storage path. */
+public final class FhirServer extends RestfulServer {
+
+    public FhirServer(FhirContext context, FhirRecords records, ProfileValidator profileValidator) {
+        super(context);
+        setServerName("BbEHR");
+        setImplementationDescription("BbEHR node: FHIR R4 on an encrypted store, anchored on a consortium chain");
+        setDefaultResponseEncoding(EncodingEnum.JSON);
+        setPagingProvider(new FifoMemoryPagingProvider(200));
+        List<IResourceProvider> providers = new ArrayList<>();
+        for (String type : new TreeSet<>(context.getResourceTypes())) {
+            providers.add(providerFor(context.getResourceDefinition(type), records, profileValidator));
+        }
+        registerProviders(providers);
+        registerProvider(new SystemProvider(records));
+        registerInterceptor(new ErrorTranslation());
+    }
+
+    private static IResourceProvider providerFor(RuntimeResourceDefinition definition, FhirRecords records,
+            ProfileValidator profileValidator) {
+        Class<? extends IBaseResource> type = definition.getImplementingClass();
+        if (definition.getName().equals("Patient")) {
+            return new PatientProvider(records, profileValidator);
+        }
+        if (definition.getChildByName("identifier") != null) {
+            return new IdentifiedTypeProvider(type, records, profileValidator);
+        }
+        return new TypeProvider(type, records, profileValidator);
+    }
+}

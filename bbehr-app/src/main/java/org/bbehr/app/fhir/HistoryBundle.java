@@ -1,0 +1,76 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bbehr.core.record.StoredVersion;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+/** A page-by-page view of versions, newest first; deletions appear as DELETE entries. */
+final class HistoryBundle implements IBundleProvider {
+
+    /** Reads {@code count} versions after skipping {@code offset}. */
+    interface Page {
+        List<StoredVersion> read(int offset, int count);
+    }
+
+    private final FhirRecords records;
+    private final Page page;
+    private final InstantType published = InstantType.now();
+
+    HistoryBundle(FhirRecords records, Page page) {
+        this.records = records;
+        this.page = page;
+    }
+
+    static Instant instant(InstantType since) {
+        return since == null || since.getValue() == null ? null : since.getValue().toInstant();
+    }
+
+    @Override
+    public IPrimitiveType<Date> getPublished() {
+        return published;
+    }
+
+    @Override
+    public List<IBaseResource> getResources(int fromIndex, int toIndex) {
+        List<IBaseResource> resources = new ArrayList<>();
+        for (StoredVersion version : page.read(fromIndex, Math.max(0, toIndex - fromIndex))) {
+            resources.add(version.deleted() ? deletion(version) : records.toResource(version));
+        }
+        return resources;
+    }
+
+    @Override
+    public String getUuid() {
+        return null;
+    }
+
+    @Override
+    public Integer preferredPageSize() {
+        return 50;
+    }
+
+    @Override
+    public Integer size() {
+        return null;
+    }
+
+    private IBaseResource deletion(StoredVersion version) {
+        Resource resource = (Resource) records.context().getResourceDefinition(version.key().type()).newInstance();
+        resource.setId(new IdType(version.key().type(), version.key().id(), Long.toString(version.version())));
+        resource.getMeta().setVersionId(Long.toString(version.version()));
+        resource.getMeta().setLastUpdated(Date.from(version.lastUpdated()));
+        ResourceMetadataKeyEnum.DELETED_AT.put(resource, new InstantType(Date.from(version.lastUpdated())));
+        ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(resource,
+                ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.DELETE);
+        return resource;
+    }
+}

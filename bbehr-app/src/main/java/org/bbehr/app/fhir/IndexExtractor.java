@@ -1,0 +1,69 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bbehr.core.crypto.BlindIndex;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.ResourceKey;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Identifier;
+
+/**
+ * What a resource adds to the store's indexes: blind-index tokens of its identifiers (never the values) and the
+ * local resources it references.
+ */
+final class IndexExtractor {
+
+    static final String IDENTIFIER = "identifier";
+    static final String IDENTIFIER_VALUE = "identifier-value";
+
+    private final FhirContext context;
+    private final FhirTerser terser;
+    private final BlindIndex blindIndex;
+
+    IndexExtractor(FhirContext context, BlindIndex blindIndex) {
+        this.context = context;
+        this.terser = context.newTerser();
+        this.blindIndex = blindIndex;
+    }
+
+    IndexEntries extract(IBaseResource resource) {
+        Set<String> tokens = new HashSet<>();
+        for (Identifier identifier : topLevelIdentifiers(resource)) {
+            if (identifier.hasValue()) {
+                tokens.add(identifierToken(identifier.getSystem(), identifier.getValue()));
+                tokens.add(identifierValueToken(identifier.getValue()));
+            }
+        }
+        return new IndexEntries(tokens, localReferences(resource));
+    }
+
+    /** The token of {@code system|value} (a null system means "no system"). */
+    String identifierToken(String system, String value) {
+        return blindIndex.token(IDENTIFIER, (system == null ? "" : system) + "|" + value);
+    }
+
+    /** The token of a value in any system. */
+    String identifierValueToken(String value) {
+        return blindIndex.token(IDENTIFIER_VALUE, value);
+    }
+
+    Set<ResourceKey> localReferences(IBaseResource resource) {
+        Set<ResourceKey> keys = new HashSet<>();
+        for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+            References.findLocalKey(reference).ifPresent(keys::add);
+        }
+        return keys;
+    }
+
+    private List<Identifier> topLevelIdentifiers(IBaseResource resource) {
+        if (context.getResourceDefinition(resource).getChildByName("identifier") == null) {
+            return List.of();
+        }
+        return terser.getValues(resource, resource.fhirType() + ".identifier", Identifier.class);
+    }
+}

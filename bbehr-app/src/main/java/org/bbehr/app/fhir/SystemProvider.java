@@ -1,0 +1,32 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.Since;
+import ca.uhn.fhir.rest.annotation.Transaction;
+import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.InstantType;
+
+/** Server-level interactions: transaction and batch Bundles, whole-server history. */
+public final class SystemProvider {
+
+    private final FhirRecords records;
+    private final TransactionProcessor transactions;
+
+    public SystemProvider(FhirRecords records) {
+        this.records = records;
+        this.transactions = new TransactionProcessor(records);
+    }
+
+    @Transaction
+    public Bundle transaction(@TransactionParam Bundle bundle) {
+        return transactions.process(bundle);
+    }
+
+    @History
+    public IBundleProvider history(@Since InstantType since) {
+        return new HistoryBundle(records, (offset, count) ->
+                records.store().typeHistory(null, HistoryBundle.instant(since), offset, count));
+    }
+}

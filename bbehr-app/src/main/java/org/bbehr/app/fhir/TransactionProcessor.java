@@ -1,0 +1,265 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Transaction and batch Bundles. A transaction is all or nothing: its entries are resolved (conditional creates,
+ * conditional updates and deletes, conditional references such as {@code Practitioner?identifier=…}), its
+ * {@code urn:uuid:} references rewritten to the ids the server assigns, then every write goes to the store in one
+ * atomic batch. A batch runs each entry on its own.
+ */
+final class TransactionProcessor {
+
+    /** One entry of a transaction once resolved: what to write (if anything) and how to answer. */
+    private static final class Planned {
+        final BundleEntryComponent entry;
+        ResourceKey key;
+        boolean matchedExisting;
+        boolean noOp;
+
+        Planned(BundleEntryComponent entry) {
+            this.entry = entry;
+        }
+    }
+
+    private final FhirRecords records;
+    private final FhirTerser terser;
+
+    TransactionProcessor(FhirRecords records) {
+        this.records = records;
+        this.terser = records.context().newTerser();
+    }
+
+    Bundle process(Bundle bundle) {
+        return switch (bundle.getType()) {
+            case TRANSACTION -> transaction(bundle);
+            case BATCH -> batch(bundle);
+            default -> throw new InvalidRequestException("a Bundle posted to the server's base must be a transaction "
+                    + "or a batch, not " + (bundle.getType() == null ? "untyped" : bundle.getType().toCode()));
+        };
+    }
+
+    private Bundle transaction(Bundle bundle) {
+        List<Planned> plans = new ArrayList<>();
+        Map<String, ResourceKey> byFullUrl = new HashMap<>();
+        for (BundleEntryComponent entry : bundle.getEntry()) {
+            Planned plan = plan(entry);
+            plans.add(plan);
+            if (entry.hasFullUrl() && plan.key != null) {
+                byFullUrl.put(entry.getFullUrl(), plan.key);
+            }
+        }
+        Set<ResourceKey> seen = new HashSet<>();
+        List<ResourceWrite> writes = new ArrayList<>();
+        List<Planned> writing = new ArrayList<>();
+        for (Planned plan : plans) {
+            HTTPVerb method = plan.entry.getRequest().getMethod();
+            if (method == HTTPVerb.GET || plan.noOp) {
+                continue;
+            }
+            if (!seen.add(plan.key)) {
+                throw new InvalidRequestException("the transaction writes " + plan.key + " more than once");
+            }
+            if (method == HTTPVerb.DELETE) {
+                writes.add(new ResourceWrite.Delete(plan.key, OptionalLong.empty()));
+            } else {
+                Resource resource = plan.entry.getResource();
+                rewriteReferences(resource, byFullUrl);
+                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false));
+            }
+            writing.add(plan);
+        }
+        List<StoredVersion> stored = records.store().write(writes);
+        Map<Planned, StoredVersion> result = new HashMap<>();
+        for (int i = 0; i < writing.size(); i++) {
+            result.put(writing.get(i), stored.get(i));
+        }
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        for (Planned plan : plans) {
+            response.addEntry(respond(plan, result.get(plan)));
+        }
+        return response;
+    }
+
+    private Planned plan(BundleEntryComponent entry) {
+        Planned plan = new Planned(entry);
+        HTTPVerb method = entry.getRequest().getMethod();
+        String url = entry.getRequest().getUrl();
+        if (method == null || url == null) {
+            throw new InvalidRequestException("every transaction entry needs request.method and request.url");
+        }
+        switch (method) {
+            case POST -> {
+                Resource resource = requireResource(entry);
+                String ifNoneExist = entry.getRequest().getIfNoneExist();
+                if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                    List<ResourceKey> matches = records.criteria().resolve(resource.fhirType(), ifNoneExist);
+                    requireAtMostOne(matches, "If-None-Exist");
+                    if (matches.size() == 1) {
+                        plan.key = matches.getFirst();
+                        plan.matchedExisting = true;
+                        plan.noOp = true;
+                        return plan;
+                    }
+                }
+                plan.key = new ResourceKey(resource.fhirType(), FhirRecords.newId());
+            }
+            case PUT -> {
+                Resource resource = requireResource(entry);
+                if (url.contains("?")) {
+                    List<ResourceKey> matches = records.criteria().resolve(resource.fhirType(), url);
+                    requireAtMostOne(matches, "conditional update");
+                    plan.key = matches.isEmpty()
+                            ? new ResourceKey(resource.fhirType(), resource.hasIdElement()
+                                    && resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart()
+                                    : FhirRecords.newId())
+                            : matches.getFirst();
+                    resource.setId(plan.key.id());
+                } else {
+                    plan.key = ResourceKey.parse(stripBase(url));
+                    if (!plan.key.type().equals(resource.fhirType())) {
+                        throw new InvalidRequestException("entry " + url + " carries a " + resource.fhirType());
+                    }
+                    resource.setId(plan.key.id());
+                }
+            }
+            case DELETE -> {
+                if (url.contains("?")) {
+                    String type = url.substring(0, url.indexOf('?'));
+                    List<ResourceKey> matches = records.criteria().resolve(type, url);
+                    requireAtMostOne(matches, "conditional delete");
+                    plan.noOp = matches.isEmpty();
+                    plan.key = matches.isEmpty() ? null : matches.getFirst();
+                } else {
+                    plan.key = ResourceKey.parse(stripBase(url));
+                    var current = records.store().findCurrent(plan.key);
+                    plan.noOp = current.isEmpty() || current.get().deleted();
+                }
+            }
+            case GET -> plan.key = ResourceKey.parse(stripBase(url));
+            default -> throw new InvalidRequestException("transaction entries may be POST, PUT, DELETE or GET, not "
+                    + method.toCode());
+        }
+        return plan;
+    }
+
+    private BundleEntryComponent respond(Planned plan, StoredVersion stored) {
+        BundleEntryComponent out = new BundleEntryComponent();
+        HTTPVerb method = plan.entry.getRequest().getMethod();
+        if (method == HTTPVerb.GET) {
+            out.setResource((Resource) records.read(plan.key)).getResponse().setStatus("200 OK");
+        } else if (method == HTTPVerb.DELETE) {
+            out.getResponse().setStatus("204 No Content");
+        } else if (plan.matchedExisting) {
+            StoredVersion existing = records.current(plan.key);
+            out.getResponse().setStatus("200 OK").setLocation(location(existing))
+                    .setEtag("W/\"" + existing.version() + "\"");
+        } else {
+            out.setFullUrl(plan.entry.getFullUrl());
+            out.getResponse().setStatus(stored.version() == 1 ? "201 Created" : "200 OK")
+                    .setLocation(location(stored)).setEtag("W/\"" + stored.version() + "\"")
+                    .setLastModified(java.util.Date.from(stored.lastUpdated()));
+        }
+        return out;
+    }
+
+    private void rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl) {
+        for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+            String value = reference.getReferenceElement().getValue();
+            if (value == null) {
+                continue;
+            }
+            ResourceKey target = byFullUrl.get(value);
+            if (target == null && References.kindOf(value) == References.Kind.CONDITIONAL) {
+                String type = value.substring(0, value.indexOf('?'));
+                List<ResourceKey> matches = records.criteria().resolve(type, value);
+                if (matches.size() != 1) {
+                    throw new PreconditionFailedException("the conditional reference " + type + "?… matched "
+                            + matches.size() + " resources; it must match exactly one");
+                }
+                target = matches.getFirst();
+            }
+            if (target == null && References.kindOf(value) == References.Kind.URN) {
+                throw new InvalidRequestException("the reference " + value + " names no entry of the transaction");
+            }
+            if (target != null) {
+                reference.setReference(target.toString());
+            }
+        }
+    }
+
+    private Bundle batch(Bundle bundle) {
+        Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+        for (BundleEntryComponent entry : bundle.getEntry()) {
+            Bundle single = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            single.addEntry(entry);
+            try {
+                response.addEntry(transaction(single).getEntryFirstRep());
+            } catch (BaseServerResponseException e) {
+                response.addEntry(failure(e.getStatusCode(), e.getMessage()));
+            } catch (BbehrException e) {
+                BaseServerResponseException translated = ErrorTranslation.translate(e);
+                response.addEntry(failure(translated.getStatusCode(), translated.getMessage()));
+            }
+        }
+        return response;
+    }
+
+    private static BundleEntryComponent failure(int status, String message) {
+        BundleEntryComponent out = new BundleEntryComponent();
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.PROCESSING).setDiagnostics(message);
+        out.getResponse().setStatus(Integer.toString(status)).setOutcome(outcome);
+        return out;
+    }
+
+    private static Resource requireResource(BundleEntryComponent entry) {
+        if (!entry.hasResource()) {
+            throw new InvalidRequestException(entry.getRequest().getMethod().toCode() + " " + entry.getRequest().getUrl()
+                    + " has no resource");
+        }
+        return entry.getResource();
+    }
+
+    private static void requireAtMostOne(List<ResourceKey> matches, String what) {
+        if (matches.size() > 1) {
+            throw new PreconditionFailedException(what + " matched " + matches.size() + " resources");
+        }
+    }
+
+    private static OptionalLong ifMatch(BundleEntryComponent entry) {
+        String ifMatch = entry.getRequest().getIfMatch();
+        return ifMatch == null ? OptionalLong.empty() : OptionalLong.of(ETags.version(ifMatch));
+    }
+
+    private static String location(StoredVersion stored) {
+        return stored.key() + "/_history/" + stored.version();
+    }
+
+    private static String stripBase(String url) {
+        String path = url.startsWith("http") ? url.replaceFirst("^https?://[^/]+(/.*?)?/(?=[A-Z][A-Za-z]+/)", "") : url;
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+}

@@ -1,0 +1,145 @@
+package org.bbehr.app.fhir;
+
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.Delete;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Since;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.ValidationModeEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import java.util.List;
+import java.util.OptionalLong;
+import org.bbehr.core.record.ResourceKey;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+
+/**
+ * The REST interactions of one resource type. One class serves every R4 type: the server makes one instance per
+ * type. Types with an {@code identifier} element get {@link IdentifiedTypeProvider}, Patient {@link PatientProvider}.
+ */
+public class TypeProvider implements IResourceProvider {
+
+    private final Class<? extends IBaseResource> type;
+    protected final FhirRecords records;
+    private final ProfileValidator profileValidator;
+
+    public TypeProvider(Class<? extends IBaseResource> type, FhirRecords records, ProfileValidator profileValidator) {
+        this.type = type;
+        this.records = records;
+        this.profileValidator = profileValidator;
+    }
+
+    @Override
+    public Class<? extends IBaseResource> getResourceType() {
+        return type;
+    }
+
+    @Create
+    public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
+            RequestDetails request) {
+        profileValidator.validateIfRequested(resource, request);
+        return outcome(records.create(resource, ifNoneExist));
+    }
+
+    @Read(version = true)
+    public IBaseResource read(@IdParam IdType id) {
+        ResourceKey key = key(id);
+        return id.hasVersionIdPart() ? records.vread(key, versionOf(id)) : records.read(key);
+    }
+
+    @Update
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
+            @ConditionalUrlParam String conditional, RequestDetails request) {
+        profileValidator.validateIfRequested(resource, request);
+        if (conditional != null) {
+            List<ResourceKey> matches = records.criteria().resolve(typeName(), conditional);
+            if (matches.size() > 1) {
+                throw new PreconditionFailedException("conditional update matched " + matches.size() + " resources");
+            }
+            String targetId = matches.isEmpty()
+                    ? (resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : FhirRecords.newId())
+                    : matches.getFirst().id();
+            resource.setId(targetId);
+            return outcome(records.update(new ResourceKey(typeName(), targetId), resource, OptionalLong.empty()));
+        }
+        OptionalLong ifMatch = id.hasVersionIdPart() ? OptionalLong.of(versionOf(id)) : OptionalLong.empty();
+        return outcome(records.update(key(id), resource, ifMatch));
+    }
+
+    @Delete
+    public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String conditional) {
+        if (conditional != null) {
+            List<ResourceKey> matches = records.criteria().resolve(typeName(), conditional);
+            if (matches.size() > 1) {
+                throw new PreconditionFailedException("conditional delete matched " + matches.size() + " resources");
+            }
+            matches.forEach(key -> records.delete(key, OptionalLong.empty()));
+            return new MethodOutcome();
+        }
+        OptionalLong ifMatch = id.hasVersionIdPart() ? OptionalLong.of(versionOf(id)) : OptionalLong.empty();
+        OptionalLong version = records.delete(key(id), ifMatch);
+        MethodOutcome outcome = new MethodOutcome();
+        version.ifPresent(v -> outcome.setId(new IdType(typeName(), id.getIdPart(), Long.toString(v))));
+        return outcome;
+    }
+
+    @History
+    public IBundleProvider instanceHistory(@IdParam IdType id, @Since InstantType since) {
+        ResourceKey key = key(id);
+        records.store().findCurrent(key).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions
+                .ResourceNotFoundException(id));
+        return new HistoryBundle(records, (offset, count) ->
+                records.store().history(key, HistoryBundle.instant(since), offset, count));
+    }
+
+    @History
+    public IBundleProvider typeHistory(@Since InstantType since) {
+        return new HistoryBundle(records, (offset, count) ->
+                records.store().typeHistory(typeName(), HistoryBundle.instant(since), offset, count));
+    }
+
+    @Validate
+    public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Mode ValidationModeEnum mode,
+            @Validate.Profile String profile) {
+        return profileValidator.validate(resource, profile);
+    }
+
+    protected String typeName() {
+        return records.context().getResourceType(type);
+    }
+
+    protected ResourceKey key(IdType id) {
+        if (!id.hasIdPart()) {
+            throw new InvalidRequestException("a resource id is required");
+        }
+        return new ResourceKey(typeName(), id.getIdPart());
+    }
+
+    private static long versionOf(IdType id) {
+        try {
+            return Long.parseLong(id.getVersionIdPart());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("not a version number: " + id.getVersionIdPart());
+        }
+    }
+
+    private static MethodOutcome outcome(FhirRecords.Written written) {
+        MethodOutcome outcome = new MethodOutcome();
+        var key = written.version().key();
+        outcome.setId(new IdType(key.type(), key.id(), Long.toString(written.version().version())));
+        outcome.setCreated(written.created());
+        outcome.setResource(written.resource());
+        return outcome;
+    }
+}

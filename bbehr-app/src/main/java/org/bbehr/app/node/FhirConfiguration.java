@@ -1,0 +1,51 @@
+package org.bbehr.app.node;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import org.bbehr.app.fhir.BodySizeLimitFilter;
+import org.bbehr.app.fhir.FhirRecords;
+import org.bbehr.app.fhir.FhirServer;
+import org.bbehr.app.fhir.ProfileValidator;
+import org.bbehr.core.crypto.BlindIndex;
+import org.bbehr.core.record.RecordStore;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The FHIR server at {@code /fhir}: HAPI's plain RestfulServer with strict parsing. */
+@Configuration(proxyBeanMethods = false)
+class FhirConfiguration {
+
+    @Bean
+    FhirContext fhirContext() {
+        FhirContext context = FhirContext.forR4();
+        context.setParserErrorHandler(new StrictErrorHandler());
+        return context;
+    }
+
+    @Bean
+    FhirRecords fhirRecords(FhirContext context, RecordStore store, BlindIndex blindIndex) {
+        return FhirRecords.of(context, store, blindIndex);
+    }
+
+    @Bean
+    ProfileValidator profileValidator(FhirContext context, NodeProperties properties) {
+        return new ProfileValidator(context, properties.fhir().validateProfiles());
+    }
+
+    @Bean
+    ServletRegistrationBean<FhirServer> fhirServlet(FhirContext context, FhirRecords records,
+            ProfileValidator profileValidator) {
+        var registration = new ServletRegistrationBean<>(new FhirServer(context, records, profileValidator), "/fhir/*");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimit(NodeProperties properties) {
+        var registration = new FilterRegistrationBean<>(new BodySizeLimitFilter(properties.fhir().maxBodyBytes()));
+        registration.addUrlPatterns("/fhir/*");
+        return registration;
+    }
+}

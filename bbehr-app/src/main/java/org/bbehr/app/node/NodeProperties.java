@@ -1,0 +1,32 @@
+package org.bbehr.app.node;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A node's settings, under {@code bbehr.*} (file, command line or environment, e.g. {@code BBEHR_STORE_MODE}).
+ *
+ * @param dataDir where the node keeps its state
+ * @param store which record store and how to reach it
+ * @param fhir the FHIR server's options
+ */
+@ConfigurationProperties("bbehr")
+public record NodeProperties(
+        @DefaultValue(".bbehr") Path dataDir,
+        @DefaultValue Store store,
+        @DefaultValue Fhir fhir) {
+
+    /**
+     * @param mode {@code memory} (nothing kept; tests and demos), {@code embedded} (a PostgreSQL the node runs in
+     *     its data directory) or {@code external} (a PostgreSQL at {@code url})
+     */
+    public record Store(@DefaultValue("memory") String mode, String url, String username, String password) {}
+
+    /**
+     * @param validateProfiles run full profile validation on every write (slow: see docs/benchmarks.md)
+     * @param maxBodyBytes the largest request body accepted
+     */
+    public record Fhir(@DefaultValue("false") boolean validateProfiles,
+            @DefaultValue("33554432") long maxBodyBytes) {}
+}
