@@ -27,6 +27,7 @@ public final class FhirServer extends RestfulServer {
         registerProviders(providers);
         registerProvider(new SystemProvider(records));
         registerInterceptor(new ErrorTranslation());
+        registerInterceptor(new CapabilityAdditions());
     }
 
     private static IResourceProvider providerFor(RuntimeResourceDefinition definition, FhirRecords records,
