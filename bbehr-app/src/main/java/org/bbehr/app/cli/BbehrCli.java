@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "BbEHR: blockchain-backed electronic health records for a network of hospitals.",
-        subcommands = {ServeCommand.class, ChainCommand.class, DeployCommand.class, KeysCommand.class})
+        subcommands = {DevCommand.class, ServeCommand.class, ChainCommand.class, DeployCommand.class, KeysCommand.class})
 public final class BbehrCli implements Runnable {
 
     @CommandLine.Spec

@@ -19,8 +19,15 @@ public class NodeApplication {
 
     /** Starts a node and returns only when it has been stopped (SIGTERM, Ctrl-C). */
     public static void runUntilStopped(String... args) {
-        ConfigurableApplicationContext context = start(args);
+        awaitClose(start(args));
+    }
+
+    /** Returns when the node has been stopped. */
+    public static void awaitClose(ConfigurableApplicationContext context) {
         java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        if (!context.isActive()) {
+            return;
+        }
         context.addApplicationListener(event -> {
             if (event instanceof org.springframework.context.event.ContextClosedEvent) {
                 closed.countDown();

@@ -15,13 +15,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record NodeProperties(
         @DefaultValue(".bbehr") Path dataDir,
         @DefaultValue Store store,
-        @DefaultValue Fhir fhir) {
+        @DefaultValue Fhir fhir,
+        @DefaultValue Chain chain) {
 
     /**
      * @param mode {@code memory} (nothing kept; tests and demos), {@code embedded} (a PostgreSQL the node runs in
      *     its data directory) or {@code external} (a PostgreSQL at {@code url})
      */
     public record Store(@DefaultValue("memory") String mode, String url, String username, String password) {}
+
+    /**
+     * @param rpcUrl the consortium chain's JSON-RPC URL; empty runs the node without a chain (tests only)
+     * @param deploymentFile the consortium's deployment file
+     * @param keystore the node's encrypted keystore (password from {@code BBEHR_KEYSTORE_PASSWORD} or
+     *     {@code keystorePasswordFile})
+     * @param keystorePasswordFile a file whose first line is the keystore password
+     * @param devAccount for {@code bbehr dev} only: sign with this well-known dev account instead of a keystore
+     * @param confirmations blocks to wait for each transaction
+     */
+    public record Chain(String rpcUrl, Path deploymentFile, Path keystore, Path keystorePasswordFile,
+            Integer devAccount, @DefaultValue("1") int confirmations) {
+
+        public boolean enabled() {
+            return rpcUrl != null && !rpcUrl.isBlank();
+        }
+    }
 
     /**
      * @param validateProfiles run full profile validation on every write (slow: see docs/benchmarks.md)
