@@ -57,6 +57,9 @@ public final class ErrorTranslation {
                 return typed;
             }
         }
+        if (thrownByParser(thrown)) {
+            return new InvalidRequestException("the request body is not valid FHIR (the parser failed on it)");
+        }
         if (thrown instanceof BaseServerResponseException typed) {
             if (typed.getStatusCode() >= 500) {
                 log.error("internal error on {} {}", request.getRequestType(), request.getResourceName(), thrown);
@@ -65,6 +68,21 @@ public final class ErrorTranslation {
         }
         log.error("unexpected failure on {} {}", request.getRequestType(), request.getResourceName(), thrown);
         return new InternalErrorException("internal error (" + thrown.getClass().getSimpleName() + ")");
+    }
+
+    /** A failure raised inside HAPI's parser is a malformed body, whatever exception the parser happened to throw. */
+    private static boolean thrownByParser(Throwable thrown) {
+        Throwable root = thrown;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        for (StackTraceElement frame : root.getStackTrace()) {
+            String name = frame.getClassName();
+            if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
+                return name.startsWith("ca.uhn.fhir.parser.");
+            }
+        }
+        return false;
     }
 
     /** 503: the store or the chain cannot be reached now; the client may retry. */

@@ -131,7 +131,27 @@ public final class FhirRecords {
 
     /** Validates, serializes and indexes a resource for a write, without writing it. */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
+        return prepare(key, resource, expected, inTransaction, Set.of());
+    }
+
+    /**
+     * Like {@link #prepare(ResourceKey, IBaseResource, OptionalLong, boolean)}, where {@code writtenAlongside} are
+     * the resources the same transaction writes: references to them are valid though they do not exist yet.
+     */
+    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
+            Set<ResourceKey> writtenAlongside) {
         validator.validate(resource, inTransaction);
+        ResourceWrite.Put put = serialize(key, resource, expected);
+        for (ResourceKey target : put.index().references()) {
+            if (!target.equals(key) && !writtenAlongside.contains(target) && !store.isLive(target)) {
+                throw new InvalidRequestException(resource.fhirType() + " references " + target
+                        + ", which does not exist on this server");
+            }
+        }
+        return put;
+    }
+
+    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected) {
         resource.setId(new IdType(key.type(), key.id()));
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);

@@ -71,6 +71,13 @@ final class TransactionProcessor {
             }
         }
         Set<ResourceKey> seen = new HashSet<>();
+        Set<ResourceKey> written = new HashSet<>();
+        for (Planned plan : plans) {
+            HTTPVerb method = plan.entry.getRequest().getMethod();
+            if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && !plan.noOp) {
+                written.add(plan.key);
+            }
+        }
         List<ResourceWrite> writes = new ArrayList<>();
         List<Planned> writing = new ArrayList<>();
         for (Planned plan : plans) {
@@ -86,7 +93,7 @@ final class TransactionProcessor {
             } else {
                 Resource resource = plan.entry.getResource();
                 rewriteReferences(resource, byFullUrl);
-                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false));
+                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, written));
             }
             writing.add(plan);
         }

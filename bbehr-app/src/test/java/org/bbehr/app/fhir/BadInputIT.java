@@ -23,7 +23,7 @@ class BadInputIT {
             {"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"FUZZ-1"}],
              "name":[{"family":"Synthetic","given":["Fuzzy"]}],"gender":"other","birthDate":"1990-01-31",
              "telecom":[{"system":"phone","value":"555-0100"}],"active":true,
-             "managingOrganization":{"reference":"Organization/none"}}""";
+             "contact":[{"name":{"family":"Synthetic"}}]}""";
 
     @LocalServerPort
     int port;
@@ -56,6 +56,7 @@ class BadInputIT {
         "code outside a required binding¦POST¦Observation¦application/fhir+json¦{\"resourceType\":\"Observation\",\"status\":\"maybe\",\"code\":{\"text\":\"x\"}}",
         "wrong type for the URL¦POST¦Patient¦application/fhir+json¦{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}",
         "bad reference¦POST¦Condition¦application/fhir+json¦{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"not a reference\"}}",
+        "reference to a missing resource¦POST¦Condition¦application/fhir+json¦{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/does-not-exist\"}}",
         "missing required element¦POST¦Observation¦application/fhir+json¦{\"resourceType\":\"Observation\",\"code\":{\"text\":\"x\"}}",
         "id in the body differs from the URL¦PUT¦Patient/abc¦application/fhir+json¦{\"resourceType\":\"Patient\",\"id\":\"xyz\"}",
         "unknown resource type¦POST¦Patientt¦application/fhir+json¦{\"resourceType\":\"Patient\"}",

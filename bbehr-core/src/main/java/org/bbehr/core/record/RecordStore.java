@@ -21,6 +21,11 @@ public interface RecordStore {
      */
     List<StoredVersion> write(List<ResourceWrite> writes);
 
+    /** Whether the resource exists and its current version is not a deletion. */
+    default boolean isLive(ResourceKey key) {
+        return findCurrent(key).filter(v -> !v.deleted()).isPresent();
+    }
+
     /** The current version, deletions included. */
     Optional<StoredVersion> findCurrent(ResourceKey key);
 
