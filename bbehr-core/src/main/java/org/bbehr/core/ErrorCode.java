@@ -66,6 +66,9 @@ public enum ErrorCode {
     KEYS_MISSING("EHR-3010", null),
     KEYS_BACKUP_INVALID("EHR-3011", null),
     KEYS_WRONG_PASSPHRASE("EHR-3012", null),
+    KEYS_EXIST("EHR-3013", null),
+    KEYS_MISMATCH("EHR-3014", null),
+    KEYS_NOT_WRITABLE("EHR-3015", null),
 
     // 4xxx: running a node or a dev chain
     DEV_CHAIN_FAILED("EHR-4001", null),

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "BbEHR: blockchain-backed electronic health records for a network of hospitals.",
-        subcommands = {DevCommand.class, ServeCommand.class, ChainCommand.class, DeployCommand.class, KeysCommand.class})
+        subcommands = {DevCommand.class, ServeCommand.class, ChainCommand.class, DeployCommand.class, KeysCommand.class,
+                EraseCommand.class})
 public final class BbehrCli implements Runnable {
 
     @CommandLine.Spec

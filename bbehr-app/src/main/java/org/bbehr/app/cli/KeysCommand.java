@@ -3,8 +3,9 @@ package org.bbehr.app.cli;
 import picocli.CommandLine.Command;
 
 /** {@code bbehr keys}: the node's signing key. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create or show the node's signing key.",
-        subcommands = {KeysNewCommand.class, KeysShowCommand.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "The node's signing key (new, show) and its record keys (backup, restore, rotate-kek).",
+        subcommands = {KeysNewCommand.class, KeysShowCommand.class, KeysBackupCommand.class, KeysRestoreCommand.class,
+            KeysRotateKekCommand.class})
 final class KeysCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bbehr serve}: runs a hospital node from configuration. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run a hospital node (FHIR R4 at /fhir) from configuration: a config file, the command line "
-                + "and BBEHR_* environment variables. See docs/serve.md.")
+        description = "Run a hospital node (FHIR R4 at /fhir) from configuration: a config file, settings on the "
+                + "command line (--bbehr.store.mode=external …) and BBEHR_* environment variables. See docs/serve.md.")
 final class ServeCommand implements Runnable {
 
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML or properties file of node settings.")
@@ -21,6 +21,10 @@ final class ServeCommand implements Runnable {
 
     @Option(names = "--port", paramLabel = "PORT", description = "The HTTP port (default 8080).")
     Integer port;
+
+    /** Any node setting, e.g. {@code --bbehr.store.mode=embedded} (see docs/serve.md). */
+    @picocli.CommandLine.Unmatched
+    List<String> settings = new ArrayList<>();
 
     @Override
     public void run() {
@@ -33,6 +37,12 @@ final class ServeCommand implements Runnable {
         }
         if (port != null) {
             args.add("--server.port=" + port);
+        }
+        for (String setting : settings) {
+            if (!setting.startsWith("--") || !setting.contains("=")) {
+                throw new BbehrException(ErrorCode.INVALID_INPUT, "not a setting of the form --name=value: " + setting);
+            }
+            args.add(setting);
         }
         NodeApplication.runUntilStopped(args.toArray(String[]::new));
     }

@@ -6,7 +6,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A BbEHR hospital node: the FHIR server, its store and its chain client, composed by Spring Boot. */
-@SpringBootApplication
+@SpringBootApplication(exclude = {
+    // the record store owns its database, pool and migrations
+    org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration.class,
+    org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration.class,
+    org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration.class})
 @EnableConfigurationProperties(NodeProperties.class)
 public class NodeApplication {
 

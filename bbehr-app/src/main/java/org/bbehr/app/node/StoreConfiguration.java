@@ -5,6 +5,17 @@ import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.crypto.HmacBlindIndex;
 import org.bbehr.core.record.InMemoryRecordStore;
 import org.bbehr.core.record.RecordStore;
+import java.time.Clock;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.Database;
+import org.bbehr.store.postgres.ExternalPostgres;
+import org.bbehr.store.postgres.PostgresServer;
+import org.bbehr.store.record.PostgresRecordStore;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +38,54 @@ class StoreConfiguration {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             return new HmacBlindIndex(key);
+        }
+    }
+
+    /** PostgreSQL, embedded in the data directory or external, encrypted under the node's keys. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${bbehr.store.mode:memory}' == 'embedded' || '${bbehr.store.mode:memory}' == 'external'")
+    static class Postgres {
+
+        @Bean(destroyMethod = "close")
+        Database database(NodeProperties properties) {
+            NodeProperties.Store store = properties.store();
+            if ("embedded".equals(store.mode())) {
+                return PostgresServer.start(PostgresServer.Options.in(properties.dataDir()));
+            }
+            if (store.url() == null || store.url().isBlank()) {
+                throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "bbehr.store.mode is external but "
+                        + "bbehr.store.url is not set");
+            }
+            return ExternalPostgres.connect(new ExternalPostgres.Options(store.url(), store.username(),
+                    store.password() == null ? "" : store.password(), 20));
+        }
+
+        @Bean
+        NodeKeys nodeKeys(NodeProperties properties) {
+            return NodeKeys.loadOrCreate(properties.dataDir());
+        }
+
+        @Bean
+        RecordStore recordStore(Database database, NodeKeys keys) {
+            return PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC());
+        }
+
+        @Bean
+        BlindIndex blindIndex(NodeKeys keys) {
+            return keys.blindIndex();
+        }
+
+        /** The database's health, for /actuator/health and readiness. */
+        @Bean
+        HealthIndicator db(Database database) {
+            return () -> {
+                try (var connection = database.dataSource().getConnection()) {
+                    return connection.isValid(2) ? Health.up().withDetail("database", "PostgreSQL").build()
+                            : Health.down().withDetail("error", "the connection is not valid").build();
+                } catch (java.sql.SQLException e) {
+                    return Health.down().withDetail("error", e.getMessage()).build();
+                }
+            };
         }
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Bad input over raw HTTP: always a 4xx with an OperationOutcome, never a 5xx or a stack trace. */
 @SpringBootTest(classes = NodeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"bbehr.store.mode=memory", "bbehr.fhir.max-body-bytes=65536"})
+        properties = {"bbehr.store.mode=embedded", "bbehr.data-dir=target/it-data/${random.uuid}",
+            "bbehr.fhir.max-body-bytes=65536"})
 class BadInputIT {
 
     static final String PATIENT = """

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The FHIR API used through the HAPI FHIR generic client, as a hospital system would use it. */
+/** The FHIR API on the encrypted PostgreSQL store, through the HAPI FHIR generic client as a hospital system uses it. */
 @SpringBootTest(classes = NodeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "bbehr.store.mode=memory")
+        properties = {"bbehr.store.mode=embedded", "bbehr.data-dir=target/it-data/${random.uuid}"})
 class FhirServerIT {
 
     static final FhirContext CONTEXT = FhirContext.forR4Cached();

@@ -1,0 +1,48 @@
+package org.bbehr.app.cli;
+
+import org.bbehr.core.record.ResourceKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bbehr erase Type/id}: makes every version of a resource unreadable for ever. */
+@Command(name = "erase", mixinStandardHelpOptions = true,
+        description = "Erase a resource: delete its data keys so that every version becomes unreadable for ever. "
+                + "Refused under legal hold. Old backups keep the wrapped key until the key-encryption key that "
+                + "wrapped it is rotated and retired (docs/keys.md).")
+final class EraseCommand implements Runnable {
+
+    @Parameters(paramLabel = "Type/id", description = "The resource, e.g. Patient/123.")
+    String resource;
+
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (kept in the erasure log).")
+    String reason;
+
+    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "${sys:user.name}",
+            description = "Who erases (default: the OS user).")
+    String actor;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        ResourceKey key = ResourceKey.parse(resource);
+        if (reason.isBlank()) {
+            throw new org.bbehr.core.BbehrException(org.bbehr.core.ErrorCode.INVALID_INPUT, "--reason must say why");
+        }
+        try (StoreOptions.Opened opened = storeOptions.open()) {
+            opened.store().erase(key, reason, actor);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        spec.commandLine().getOut().println(key + " erased: its data keys are deleted and no version can be read.");
+        spec.commandLine().getOut().flush();
+    }
+}

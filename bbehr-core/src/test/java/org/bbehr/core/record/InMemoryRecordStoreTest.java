@@ -1,0 +1,11 @@
+package org.bbehr.core.record;
+
+import java.time.Clock;
+
+class InMemoryRecordStoreTest extends RecordStoreContractTest {
+
+    @Override
+    protected RecordStore newStore(Clock clock) {
+        return new InMemoryRecordStore(clock);
+    }
+}

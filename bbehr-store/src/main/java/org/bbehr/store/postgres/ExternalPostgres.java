@@ -1,0 +1,49 @@
+package org.bbehr.store.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A PostgreSQL server that the hospital runs itself (production), reached by a JDBC URL. */
+public final class ExternalPostgres implements Database {
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalPostgres.class);
+
+    /**
+     * @param jdbcUrl e.g. {@code jdbc:postgresql://db.hospital.example:5432/bbehr}
+     * @param maxPoolSize connections the node may hold
+     */
+    public record Options(String jdbcUrl, String user, String password, int maxPoolSize) {}
+
+    private final HikariDataSource pool;
+
+    private ExternalPostgres(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Connects and migrates the schema; warns when the server is not set up to keep what it acknowledges. */
+    public static ExternalPostgres connect(Options options) {
+        HikariDataSource pool = Pools.open(options.jdbcUrl(), options.user(), options.password(),
+                options.maxPoolSize());
+        for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+            String value = Pools.setting(pool, setting);
+            if ("off".equals(value)) {
+                log.warn("PostgreSQL has {} = {}: acknowledged writes can be lost in a crash; turn it on", setting,
+                        value);
+            }
+        }
+        return new ExternalPostgres(pool);
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,61 @@
+package org.bbehr.store.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.ResourceKey;
+
+/**
+ * Erases a resource in the caller's transaction: deletes its data key (so no version of it can ever be decrypted
+ * again) and its index rows, marks it erased and logs who erased it and why. The ciphertexts stay, unreadable.
+ */
+final class Erasure {
+
+    private Erasure() {}
+
+    static void erase(Connection c, ResourceKey key, String reason, String actor, OffsetDateTime at)
+            throws SQLException {
+        lockErasable(c, key);
+        for (String sql : new String[] {
+                "DELETE FROM data_keys WHERE type = ? AND id = ?",
+                "DELETE FROM identifier_tokens WHERE type = ? AND id = ?",
+                "DELETE FROM resource_references WHERE source_type = ? AND source_id = ?",
+                "UPDATE resources SET erased = true WHERE type = ? AND id = ?"}) {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                statement.setString(1, key.type());
+                statement.setString(2, key.id());
+                statement.executeUpdate();
+            }
+        }
+        try (PreparedStatement log = c.prepareStatement(
+                "INSERT INTO erasures (type, id, reason, actor, erased_at) VALUES (?, ?, ?, ?, ?)")) {
+            log.setString(1, key.type());
+            log.setString(2, key.id());
+            log.setString(3, reason);
+            log.setString(4, actor);
+            log.setObject(5, at);
+            log.executeUpdate();
+        }
+    }
+
+    private static void lockErasable(Connection c, ResourceKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT erased, legal_hold FROM resources WHERE type = ? AND id = ? FOR UPDATE")) {
+            select.setString(1, key.type());
+            select.setString(2, key.id());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next() || row.getBoolean(1)) {
+                    throw new BbehrException(ErrorCode.RECORD_NOT_FOUND, "no resource " + key);
+                }
+                if (row.getBoolean(2)) {
+                    throw new BbehrException(ErrorCode.RECORD_LEGAL_HOLD, key
+                            + " is under legal hold and cannot be erased");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.bbehr.store.record;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
+import org.bbehr.store.crypto.NodeKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RecordStore} on PostgreSQL. Each resource has its own data key, wrapped by the node's key-encryption key;
+ * each version is stored encrypted, bound to its type/id/version; identifiers are stored only as the blind-index
+ * tokens given. A write is one transaction (fsync'd on commit) that also adds the versions' outbox rows.
+ */
+public final class PostgresRecordStore implements RecordStore {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresRecordStore.class);
+
+    private final Transactions transactions;
+    private final DataKeys dataKeys;
+    private final VersionReads reads;
+    private final NodeKeys keys;
+    private final Clock clock;
+
+    private PostgresRecordStore(Transactions transactions, NodeKeys keys, Clock clock) {
+        this.transactions = transactions;
+        this.dataKeys = new DataKeys(keys);
+        this.reads = new VersionReads(dataKeys);
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * A store on a migrated database, after checking that {@code keys} are this database's keys.
+     *
+     * @throws BbehrException {@code KEYS_MISMATCH} when the keys are not those the database was written with
+     */
+    public static PostgresRecordStore open(DataSource dataSource, NodeKeys keys, Clock clock) {
+        Transactions transactions = new Transactions(dataSource);
+        KeyCheck.verify(transactions, keys);
+        return new PostgresRecordStore(transactions, keys, clock);
+    }
+
+    @Override
+    public List<StoredVersion> write(List<ResourceWrite> writes) {
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        WriteBatch.Result result = transactions.inTransaction(c -> new WriteBatch(c, dataKeys, now).apply(writes));
+        dataKeys.remember(result.createdKeys());
+        log.debug("stored {} versions", result.versions().size());
+        return result.versions();
+    }
+
+    /** Answered from the resource's state row, without decrypting anything. */
+    @Override
+    public boolean isLive(ResourceKey key) {
+        return transactions.read(c -> reads.isLive(c, key));
+    }
+
+    @Override
+    public Optional<StoredVersion> findCurrent(ResourceKey key) {
+        return transactions.read(c -> reads.find(c, key, null));
+    }
+
+    @Override
+    public Optional<StoredVersion> findVersion(ResourceKey key, long version) {
+        return transactions.read(c -> reads.find(c, key, version));
+    }
+
+    @Override
+    public List<StoredVersion> history(ResourceKey key, Instant since, int offset, int count) {
+        return transactions.read(c -> reads.history(c, key, since, offset, count));
+    }
+
+    @Override
+    public List<StoredVersion> typeHistory(String type, Instant since, int offset, int count) {
+        return transactions.read(c -> reads.typeHistory(c, type, since, offset, count));
+    }
+
+    @Override
+    public List<ResourceKey> findByIdentifier(String type, String token) {
+        return transactions.read(c -> IndexRows.findByIdentifier(c, type, token));
+    }
+
+    @Override
+    public List<ResourceKey> findReferencing(ResourceKey target) {
+        return transactions.read(c -> IndexRows.findReferencing(c, target));
+    }
+
+    @Override
+    public void erase(ResourceKey key, String reason, String actor) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        transactions.inTransaction(c -> {
+            Erasure.erase(c, key, reason, actor, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            return null;
+        });
+        dataKeys.forget(key);
+        log.info("erased {}", key);
+    }
+
+    @Override
+    public void setLegalHold(ResourceKey key, boolean held) {
+        int updated = transactions.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE resources SET legal_hold = ? WHERE type = ? AND id = ? AND NOT erased")) {
+                update.setBoolean(1, held);
+                update.setString(2, key.type());
+                update.setString(3, key.id());
+                return update.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw new BbehrException(ErrorCode.RECORD_NOT_FOUND, "no resource " + key);
+        }
+        log.info("legal hold on {} {}", key, held ? "set" : "lifted");
+    }
+
+    /**
+     * Rotates the key-encryption key: re-wraps every data key under a new KEK, then retires the old one. Resumes an
+     * unfinished rotation instead of starting another.
+     *
+     * @return how many data keys were re-wrapped
+     */
+    public long rotateKek(KekRotation.Progress progress) {
+        return new KekRotation(transactions, keys).run(progress);
+    }
+}

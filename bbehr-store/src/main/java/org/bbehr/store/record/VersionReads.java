@@ -1,0 +1,149 @@
+package org.bbehr.store.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.StoredVersion;
+
+/**
+ * The store's reads. Each is one statement, so it sees one snapshot: a resource's state, its versions and its data
+ * key agree even while it is being written or erased.
+ */
+final class VersionReads {
+
+    private static final String VERSION_COLUMNS = "v.type, v.id, v.version, v.last_updated, v.deleted, v.ciphertext,"
+            + " k.wrapped";
+    private static final String WITH_DATA_KEY = " LEFT JOIN data_keys k ON k.type = v.type AND k.id = v.id";
+
+    private final DataKeys dataKeys;
+
+    VersionReads(DataKeys dataKeys) {
+        this.dataKeys = dataKeys;
+    }
+
+    /** Whether the resource exists and is not deleted; like reading its current version, refused once erased. */
+    boolean isLive(Connection c, ResourceKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT deleted, erased FROM resources WHERE type = ? AND id = ?")) {
+            select.setString(1, key.type());
+            select.setString(2, key.id());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return false;
+                }
+                if (row.getBoolean(2)) {
+                    throw erased(key);
+                }
+                return !row.getBoolean(1);
+            }
+        }
+    }
+
+    /** The current version ({@code version} null) or one version, or empty when there is none. */
+    Optional<StoredVersion> find(Connection c, ResourceKey key, Long version) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT r.erased, r.current_version, " + VERSION_COLUMNS
+                + " FROM resources r LEFT JOIN versions v ON v.type = r.type AND v.id = r.id"
+                + " AND v.version = COALESCE(?::bigint, r.current_version)"
+                + WITH_DATA_KEY + " WHERE r.type = ? AND r.id = ?")) {
+            select.setObject(1, version);
+            select.setString(2, key.type());
+            select.setString(3, key.id());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                if (row.getBoolean(1)) {
+                    throw erased(key);
+                }
+                if (row.getObject(3) != null) {
+                    return Optional.of(decrypt(row, 3));
+                }
+                if (version != null && (version < 1 || version > row.getLong(2))) {
+                    return Optional.empty();
+                }
+                throw new BbehrException(ErrorCode.RECORD_TAMPERED, "a stored version of " + key + " is missing");
+            }
+        }
+    }
+
+    /** A page of one resource's versions, read with the resource's state in one statement (one snapshot). */
+    List<StoredVersion> history(Connection c, ResourceKey key, Instant since, int offset, int count)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT r.erased, " + VERSION_COLUMNS
+                + " FROM resources r LEFT JOIN LATERAL (SELECT * FROM versions v WHERE v.type = r.type AND v.id = r.id"
+                + " AND (?::timestamptz IS NULL OR v.last_updated > ?::timestamptz)"
+                + " ORDER BY v.last_updated DESC, v.version DESC OFFSET ? LIMIT ?) v ON true"
+                + WITH_DATA_KEY + " WHERE r.type = ? AND r.id = ? ORDER BY v.last_updated DESC, v.version DESC")) {
+            OffsetDateTime after = since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
+            select.setObject(1, after);
+            select.setObject(2, after);
+            select.setInt(3, offset);
+            select.setInt(4, count);
+            select.setString(5, key.type());
+            select.setString(6, key.id());
+            List<StoredVersion> versions = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getBoolean(1)) {
+                        throw erased(key);
+                    }
+                    if (rows.getObject(2) != null) {
+                        versions.add(decrypt(rows, 2));
+                    }
+                }
+            }
+            return versions;
+        }
+    }
+
+    /** A page of versions of every resource that is not erased, of one type or all. */
+    List<StoredVersion> typeHistory(Connection c, String type, Instant since, int offset, int count)
+            throws SQLException {
+        String sql = "SELECT " + VERSION_COLUMNS + " FROM versions v JOIN resources r ON r.type = v.type AND r.id = v.id"
+                + WITH_DATA_KEY + " WHERE NOT r.erased" + (type == null ? "" : " AND v.type = ?")
+                + (since == null ? "" : " AND v.last_updated > ?")
+                + " ORDER BY v.last_updated DESC, v.version DESC, v.type, v.id OFFSET ? LIMIT ?";
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            int index = 1;
+            if (type != null) {
+                select.setString(index++, type);
+            }
+            if (since != null) {
+                select.setObject(index++, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            }
+            select.setInt(index++, offset);
+            select.setInt(index, count);
+            List<StoredVersion> versions = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(decrypt(rows, 1));
+                }
+            }
+            return versions;
+        }
+    }
+
+    /** Decrypts the version whose {@link #VERSION_COLUMNS} start at column {@code first}. */
+    private StoredVersion decrypt(ResultSet row, int first) throws SQLException {
+        ResourceKey key = new ResourceKey(row.getString(first), row.getString(first + 1));
+        long version = row.getLong(first + 2);
+        Instant lastUpdated = row.getObject(first + 3, OffsetDateTime.class).toInstant();
+        byte[] content = dataKeys.open(key, row.getBytes(first + 6)).open(key, version, row.getBytes(first + 5))
+                .content();
+        return new StoredVersion(key, version, lastUpdated, row.getBoolean(first + 4), content);
+    }
+
+    private static BbehrException erased(ResourceKey key) {
+        return new BbehrException(ErrorCode.RECORD_ERASED, key + " was erased");
+    }
+}

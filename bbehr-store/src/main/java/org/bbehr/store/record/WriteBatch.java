@@ -1,0 +1,179 @@
+package org.bbehr.store.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
+import org.bbehr.store.crypto.DataKey;
+
+/**
+ * One {@code RecordStore.write} batch in the caller's transaction: locks the resources it writes (and, more lightly,
+ * those it references, so a concurrent delete sees the new references), numbers the versions, encrypts and stores
+ * them, replaces the index rows, adds the outbox rows and checks that nothing deleted is still referenced.
+ */
+final class WriteBatch {
+
+    /** What the batch stored, and the data keys it created (to cache once committed). */
+    record Result(List<StoredVersion> versions, Map<ResourceKey, DataKey> createdKeys) {}
+
+    private record Current(long version, boolean erased) {}
+
+    private static final Comparator<ResourceKey> KEY_ORDER =
+            Comparator.comparing(ResourceKey::type).thenComparing(ResourceKey::id);
+
+    private final Connection connection;
+    private final DataKeys dataKeys;
+    private final OffsetDateTime now;
+
+    WriteBatch(Connection connection, DataKeys dataKeys, Instant now) {
+        this.connection = connection;
+        this.dataKeys = dataKeys;
+        this.now = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    Result apply(List<ResourceWrite> writes) throws SQLException {
+        List<ResourceKey> written = writes.stream().map(ResourceWrite::key).distinct().sorted(KEY_ORDER).toList();
+        Set<ResourceKey> deleted = keysOf(writes, ResourceWrite.Delete.class);
+        Map<ResourceKey, Current> existing = lock(written, !deleted.isEmpty());
+        lockReferenced(writes, written);
+        List<StoredVersion> versions = number(writes, existing);
+        Map<ResourceKey, DataKey> keys = new HashMap<>(dataKeys.load(connection, existing.keySet()));
+        Map<ResourceKey, DataKey> created = dataKeys.create(connection,
+                written.stream().filter(k -> !existing.containsKey(k)).toList());
+        keys.putAll(created);
+        insertVersions(versions, keys);
+        upsertResources(versions);
+        IndexRows.delete(connection, existing.keySet());
+        IndexRows.insert(connection, currentIndex(writes));
+        Outbox.add(connection, versions, now);
+        IndexRows.requireUnreferenced(connection, deleted);
+        return new Result(versions, created);
+    }
+
+    /** Locks the existing rows of {@code keys}; a delete takes the lock that conflicts with new references to it. */
+    private Map<ResourceKey, Current> lock(List<ResourceKey> keys, boolean deletes) throws SQLException {
+        Map<ResourceKey, Current> existing = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT type, id, current_version, erased FROM resources WHERE " + Keys.IN_KEYS
+                        + " ORDER BY type, id FOR " + (deletes ? "UPDATE" : "NO KEY UPDATE"))) {
+            Keys.bind(connection, select, 1, keys);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    existing.put(new ResourceKey(rows.getString(1), rows.getString(2)),
+                            new Current(rows.getLong(3), rows.getBoolean(4)));
+                }
+            }
+        }
+        return existing;
+    }
+
+    /** Keeps the resources this batch references from being deleted until it commits. */
+    private void lockReferenced(List<ResourceWrite> writes, List<ResourceKey> written) throws SQLException {
+        Set<ResourceKey> targets = new LinkedHashSet<>();
+        writes.stream().filter(w -> w instanceof ResourceWrite.Put)
+                .forEach(w -> targets.addAll(((ResourceWrite.Put) w).index().references()));
+        written.forEach(targets::remove);
+        if (targets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM resources WHERE " + Keys.IN_KEYS + " ORDER BY type, id FOR KEY SHARE")) {
+            Keys.bind(connection, select, 1, targets.stream().sorted(KEY_ORDER).toList());
+            select.executeQuery().close();
+        }
+    }
+
+    private List<StoredVersion> number(List<ResourceWrite> writes, Map<ResourceKey, Current> existing) {
+        Map<ResourceKey, Long> current = new HashMap<>();
+        existing.forEach((key, state) -> current.put(key, state.version()));
+        List<StoredVersion> versions = new ArrayList<>(writes.size());
+        Instant lastUpdated = now.toInstant();
+        for (ResourceWrite write : writes) {
+            ResourceKey key = write.key();
+            if (existing.containsKey(key) && existing.get(key).erased()) {
+                throw new BbehrException(ErrorCode.RECORD_ERASED, key + " was erased");
+            }
+            long version = current.getOrDefault(key, 0L);
+            if (write.expectedVersion().isPresent() && write.expectedVersion().getAsLong() != version) {
+                throw new BbehrException(ErrorCode.RECORD_VERSION_CONFLICT, key + " is at version " + version
+                        + ", not " + write.expectedVersion().getAsLong());
+            }
+            current.put(key, version + 1);
+            byte[] content = write instanceof ResourceWrite.Put put ? put.content().clone() : new byte[0];
+            versions.add(new StoredVersion(key, version + 1, lastUpdated,
+                    write instanceof ResourceWrite.Delete, content));
+        }
+        return versions;
+    }
+
+    private void insertVersions(List<StoredVersion> versions, Map<ResourceKey, DataKey> keys) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO versions (type, id, version, last_updated, deleted, ciphertext) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (StoredVersion version : versions) {
+                insert.setString(1, version.key().type());
+                insert.setString(2, version.key().id());
+                insert.setLong(3, version.version());
+                insert.setObject(4, now);
+                insert.setBoolean(5, version.deleted());
+                insert.setBytes(6, keys.get(version.key()).seal(version.key(), version.version(), version.content()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private void upsertResources(List<StoredVersion> versions) throws SQLException {
+        Map<ResourceKey, StoredVersion> last = new LinkedHashMap<>();
+        versions.forEach(v -> last.put(v.key(), v));
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO resources (type, id, current_version, deleted, last_updated) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (type, id) DO UPDATE SET current_version = EXCLUDED.current_version,"
+                        + " deleted = EXCLUDED.deleted, last_updated = EXCLUDED.last_updated")) {
+            for (StoredVersion version : last.values()) {
+                upsert.setString(1, version.key().type());
+                upsert.setString(2, version.key().id());
+                upsert.setLong(3, version.version());
+                upsert.setBoolean(4, version.deleted());
+                upsert.setObject(5, now);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    /** The index entries of each written resource whose last write in the batch is a put. */
+    private static Map<ResourceKey, IndexEntries> currentIndex(List<ResourceWrite> writes) {
+        Map<ResourceKey, IndexEntries> index = new LinkedHashMap<>();
+        for (ResourceWrite write : writes) {
+            if (write instanceof ResourceWrite.Put put) {
+                index.put(put.key(), put.index());
+            } else {
+                index.remove(write.key());
+            }
+        }
+        return index;
+    }
+
+    private static Set<ResourceKey> keysOf(List<ResourceWrite> writes, Class<? extends ResourceWrite> kind) {
+        Set<ResourceKey> keys = new LinkedHashSet<>();
+        writes.stream().filter(kind::isInstance).forEach(w -> keys.add(w.key()));
+        return keys;
+    }
+}

@@ -1,0 +1,44 @@
+package org.bbehr.store.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.bbehr.core.crypto.BlindIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TinkBlindIndexTest {
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path otherDataDir;
+
+    @Test
+    void equalValuesOfOneKindShouldGiveEqualUrlSafeTokens() {
+        // given
+        BlindIndex index = NodeKeys.loadOrCreate(dataDir).blindIndex();
+
+        // when
+        String token = index.token("identifier", "urn:oid:1.2.3|MRN-4711");
+
+        // then
+        assertThat(index.token("identifier", "urn:oid:1.2.3|MRN-4711")).isEqualTo(token);
+        assertThat(token).hasSize(22).matches("[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    void kindsValuesAndKeysShouldSeparateTokens() {
+        // given
+        BlindIndex index = NodeKeys.loadOrCreate(dataDir).blindIndex();
+        BlindIndex otherNode = NodeKeys.loadOrCreate(otherDataDir).blindIndex();
+
+        // then
+        assertThat(index.token("name", "alice")).isNotEqualTo(index.token("family", "alice"))
+                .isNotEqualTo(index.token("name", "alicf"))
+                .isNotEqualTo(otherNode.token("name", "alice"));
+        // the separator keeps kind and value apart
+        assertThat(index.token("ab", "c")).isNotEqualTo(index.token("a", "bc"));
+    }
+}

@@ -1,0 +1,187 @@
+package org.bbehr.store.postgres;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.record.PostgresRecordStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded PostgreSQL: durable, persistent, and able to take over from a server left behind by a dead node. */
+class PostgresServerIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void serverShouldRunWithDurableSettingsOnLoopbackOnly() throws Exception {
+        // given
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // then
+            assertThat(show(server, "fsync")).isEqualTo("on");
+            assertThat(show(server, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(server, "full_page_writes")).isEqualTo("on");
+            assertThat(show(server, "listen_addresses")).isEqualTo("127.0.0.1");
+            assertThat(server.directory()).isEqualTo(dataDir.toAbsolutePath().resolve("postgres"));
+        }
+    }
+
+    @Test
+    void restartedServerShouldKeepTheDataOnItsFixedPort() throws Exception {
+        // given
+        int port = freePort();
+        PostgresServer.Options options = new PostgresServer.Options(dataDir, port);
+        try (PostgresServer first = PostgresServer.start(options)) {
+            execute(first, "CREATE TABLE survivors (name text)", "INSERT INTO survivors VALUES ('kept')");
+        }
+
+        // when
+        try (PostgresServer second = PostgresServer.start(options)) {
+            // then
+            assertThat(second.port()).isEqualTo(port);
+            assertThat(query(second, "SELECT name FROM survivors")).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void serverLeftRunningByAKilledNodeShouldBeStoppedAndReplacedOnTheNextStart() throws Exception {
+        // given
+        Process node = startNodeInChildJvm();
+        node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        long orphanPid = postmasterPid();
+        assertThat(ProcessHandle.of(orphanPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+
+        // when
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // then
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+            assertThat(postmasterPid()).isNotEqualTo(orphanPid);
+            PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+                    Clock.systemUTC());
+            assertThat(new String(store.findCurrent(OrphanMaker.WRITTEN).orElseThrow().content(), UTF_8))
+                    .isEqualTo(OrphanMaker.CONTENT);
+        }
+    }
+
+    @Test
+    void stalePidFileNamingAnotherLiveProcessShouldBeRemoved() throws Exception {
+        // given
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            execute(server, "CREATE TABLE marker (x int)");
+        }
+        Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n" + pidFile.getParent() + "\n");
+
+        // when
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // then
+            assertThat(query(server, "SELECT count(*) FROM marker")).isEqualTo("0");
+            assertThat(ProcessHandle.current().isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void secondServerOnTheDirectoryOfARunningOneShouldBeRefused() throws Exception {
+        // given
+        try (PostgresServer running = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // when / then
+            assertThatThrownBy(() -> PostgresServer.start(PostgresServer.Options.in(dataDir)))
+                    .isInstanceOfSatisfying(BbehrException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                    .hasMessageContaining("in use");
+            assertThat(query(running, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void externalPostgresShouldConnectByUrlWithTheSchemaMigrated() throws Exception {
+        // given
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // when
+            try (ExternalPostgres external = ExternalPostgres.connect(
+                    new ExternalPostgres.Options(server.jdbcUrl(), "postgres", "", 2))) {
+                // then
+                try (Connection connection = external.dataSource().getConnection();
+                        Statement statement = connection.createStatement();
+                        ResultSet row = statement.executeQuery("SELECT count(*) FROM resources")) {
+                    row.next();
+                    assertThat(row.getLong(1)).isZero();
+                }
+            }
+        }
+    }
+
+    private Process startNodeInChildJvm() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                OrphanMaker.class.getName(), dataDir.toString()).redirectErrorStream(true).start();
+        CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.equals("READY")) {
+                        return;
+                    }
+                }
+                throw new IllegalStateException("the child JVM exited with " + node.waitFor());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            ready.get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            node.destroyForcibly();
+            throw e;
+        }
+        return node;
+    }
+
+    private long postmasterPid() throws Exception {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().strip());
+    }
+
+    private static String show(PostgresServer server, String setting) throws Exception {
+        return query(server, "SHOW " + setting);
+    }
+
+    private static String query(PostgresServer server, String sql) throws Exception {
+        try (Connection connection = server.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    private static void execute(PostgresServer server, String... sql) throws Exception {
+        try (Connection connection = server.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            for (String each : List.of(sql)) {
+                statement.execute(each);
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

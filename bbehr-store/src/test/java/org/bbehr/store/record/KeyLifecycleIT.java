@@ -1,0 +1,181 @@
+package org.bbehr.store.record;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.store.crypto.KeyBackup;
+import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backing up, restoring and rotating a node's keys over a database full of records. */
+class KeyLifecycleIT {
+
+    private static final int PATIENTS = 1_200;
+    private static final char[] PASSPHRASE = "synthetic test passphrase".toCharArray();
+
+    @TempDir
+    static Path dataDir;
+
+    @TempDir
+    Path backups;
+
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void freshKeysAndRecords() throws Exception {
+        Tables.truncateAll(server.dataSource());
+        deleteKeys();
+        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), NodeKeys.loadOrCreate(dataDir),
+                Clock.systemUTC());
+        for (int from = 0; from < PATIENTS; from += 100) {
+            List<ResourceWrite> batch = new ArrayList<>();
+            for (int i = from; i < from + 100; i++) {
+                batch.add(new ResourceWrite.Put(patient(i), OptionalLong.empty(), content(i), IndexEntries.NONE));
+            }
+            store.write(batch);
+        }
+    }
+
+    private static ResourceKey patient(int i) {
+        return new ResourceKey("Patient", "synthetic-" + i);
+    }
+
+    private static byte[] content(int i) {
+        return ("{\"resourceType\":\"Patient\",\"id\":\"synthetic-" + i + "\"}").getBytes(UTF_8);
+    }
+
+    /** Reads every record as a restarted node would: keys from disk, no cached data key. */
+    private static void assertEveryRecordReads() {
+        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+                Clock.systemUTC());
+        for (int i = 0; i < PATIENTS; i++) {
+            assertThat(restarted.findCurrent(patient(i)).orElseThrow().content()).isEqualTo(content(i));
+        }
+    }
+
+    @Test
+    void restoredKeysShouldReadEveryRecordAfterTheKeysWereLost() throws Exception {
+        // given
+        Path backup = backups.resolve("node-keys.backup");
+        KeyBackup.write(NodeKeys.load(dataDir), backup, PASSPHRASE);
+        deleteKeys();
+
+        // when
+        KeyBackup.restore(backup, PASSPHRASE, dataDir);
+
+        // then
+        assertEveryRecordReads();
+    }
+
+    @Test
+    void rotationShouldRewrapEveryDataKeyAndRetireTheOldKek() {
+        // given
+        NodeKeys keys = NodeKeys.load(dataDir);
+        int oldKek = keys.kek().primaryId();
+        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        List<long[]> reports = new ArrayList<>();
+
+        // when
+        long rewrapped = store.rotateKek((done, total) -> {
+            reports.add(new long[] {done, total});
+            assertEveryRecordReads();
+        });
+
+        // then
+        assertThat(rewrapped).isEqualTo(PATIENTS);
+        assertThat(reports).hasSizeGreaterThan(1);
+        assertThat(reports.getLast()).containsExactly(PATIENTS, PATIENTS);
+        NodeKeys reloaded = NodeKeys.load(dataDir);
+        assertThat(reloaded.kek().size()).isEqualTo(1);
+        assertThat(reloaded.kek().primaryId()).isNotEqualTo(oldKek);
+        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM data_keys WHERE kek_id <> "
+                + reloaded.kek().primaryId())).isZero();
+        assertEveryRecordReads();
+        assertThat(store.findCurrent(patient(0)).orElseThrow().content()).isEqualTo(content(0));
+    }
+
+    @Test
+    void interruptedRotationShouldLeaveEveryRecordReadableAndResume() {
+        // given
+        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+                Clock.systemUTC());
+        assertThatThrownBy(() -> store.rotateKek((done, total) -> {
+            if (done >= total / 3) {
+                throw new IllegalStateException("the operator pressed ctrl-c");
+            }
+        })).hasMessageContaining("ctrl-c");
+        assertThat(NodeKeys.load(dataDir).kek().size()).isEqualTo(2);
+        assertEveryRecordReads();
+
+        // when
+        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+                Clock.systemUTC());
+        long rewrapped = restarted.rotateKek((done, total) -> { });
+
+        // then
+        assertThat(rewrapped).isLessThan(PATIENTS).isPositive();
+        assertThat(NodeKeys.load(dataDir).kek().size()).isEqualTo(1);
+        assertEveryRecordReads();
+    }
+
+    @Test
+    void writesDuringARotationShouldBeReadableAfterIt() {
+        // given
+        NodeKeys keys = NodeKeys.load(dataDir);
+        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        ResourceKey latecomer = new ResourceKey("Patient", "latecomer");
+
+        // when
+        store.rotateKek((done, total) -> {
+            if (done < total) {
+                store.write(List.of(new ResourceWrite.Put(new ResourceKey("Patient", "latecomer-" + done),
+                        OptionalLong.empty(), content(0), IndexEntries.NONE)));
+            }
+        });
+        store.write(List.of(new ResourceWrite.Put(latecomer, OptionalLong.empty(), content(1), IndexEntries.NONE)));
+
+        // then
+        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+                Clock.systemUTC());
+        assertThat(restarted.typeHistory("Patient", null, 0, 2 * PATIENTS)).hasSizeGreaterThan(PATIENTS + 1);
+        assertThat(restarted.findCurrent(latecomer).orElseThrow().content()).isEqualTo(content(1));
+    }
+
+    private static void deleteKeys() throws Exception {
+        Path keys = NodeKeys.keysDir(dataDir);
+        if (Files.exists(keys)) {
+            try (Stream<Path> files = Files.walk(keys)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+}
