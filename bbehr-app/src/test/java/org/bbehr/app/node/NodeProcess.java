@@ -29,11 +29,16 @@ final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code bbehr serve} with the given extra arguments and waits until it is ready. */
     static NodeProcess serve(Path dir, String logName, String... args) throws Exception {
+        return start("serve", dir, logName, args);
+    }
+
+    /** Starts {@code bbehr <command> --port N args…} and waits until it is ready. */
+    static NodeProcess start(String subcommand, Path dir, String logName, String... args) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Dbbehr.home=" + System.getProperty("bbehr.home"),
-                "-jar", System.getProperty("bbehr.jar"), "serve", "--port", Integer.toString(port)));
+                "-jar", System.getProperty("bbehr.jar"), subcommand, "--port", Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = dir.resolve(logName);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -47,12 +52,28 @@ final class NodeProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/fhir";
     }
 
+    String root() {
+        return "http://127.0.0.1:" + port;
+    }
+
     long pid() {
         return process.pid();
     }
 
     String output() throws IOException {
         return Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Waits until the process has printed {@code text}. */
+    String awaitOutput(String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the node never printed \"" + text + "\":\n" + output());
+            }
+            Thread.sleep(100);
+        }
+        return output();
     }
 
     /** kill -9: the JVM gets no chance to flush, close or shut anything down. */
