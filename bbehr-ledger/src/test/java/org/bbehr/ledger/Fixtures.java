@@ -1,14 +1,10 @@
 package org.bbehr.ledger;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.VoidResponse;
@@ -32,55 +28,8 @@ final class Fixtures {
         return Address.of(credentials.getAddress());
     }
 
-    /** A 65-byte (r, s, v) signature over an EIP-712 digest, as a wallet makes it. */
     static byte[] signDigest(Credentials signer, Bytes32 digest) {
-        Sign.SignatureData signature = Sign.signMessage(digest.toArray(), signer.getEcKeyPair(), false);
-        byte[] bytes = new byte[65];
-        System.arraycopy(signature.getR(), 0, bytes, 0, 32);
-        System.arraycopy(signature.getS(), 0, bytes, 32, 32);
-        bytes[64] = signature.getV()[0];
-        return bytes;
-    }
-
-    /** A sorted-pair Merkle tree over already-hashed leaves, as OpenZeppelin's MerkleProof expects. */
-    static final class Tree {
-        final List<List<Bytes32>> levels = new ArrayList<>();
-
-        Tree(List<Bytes32> leaves) {
-            levels.add(leaves);
-            while (levels.getLast().size() > 1) {
-                List<Bytes32> level = levels.getLast();
-                List<Bytes32> next = new ArrayList<>();
-                for (int i = 0; i < level.size(); i += 2) {
-                    next.add(i + 1 < level.size() ? pair(level.get(i), level.get(i + 1)) : level.get(i));
-                }
-                levels.add(next);
-            }
-        }
-
-        Bytes32 root() {
-            return levels.getLast().getFirst();
-        }
-
-        List<Bytes32> proof(int index) {
-            List<Bytes32> proof = new ArrayList<>();
-            for (int level = 0; level < levels.size() - 1; level++) {
-                int sibling = index ^ 1;
-                if (sibling < levels.get(level).size()) {
-                    proof.add(levels.get(level).get(sibling));
-                }
-                index /= 2;
-            }
-            return proof;
-        }
-
-        private static Bytes32 pair(Bytes32 a, Bytes32 b) {
-            boolean aFirst = new BigInteger(1, a.toArray()).compareTo(new BigInteger(1, b.toArray())) < 0;
-            byte[] joined = new byte[64];
-            System.arraycopy((aFirst ? a : b).toArray(), 0, joined, 0, 32);
-            System.arraycopy((aFirst ? b : a).toArray(), 0, joined, 32, 32);
-            return Bytes32.wrap(Hash.sha3(joined));
-        }
+        return ConsentSignatures.sign(signer, digest);
     }
 
     /** Test-only control of the dev chain (anvil's own RPC methods; the node itself never uses them). */

@@ -34,6 +34,7 @@ import org.bbehr.core.ledger.SignedTransaction;
 import org.bbehr.core.ledger.TransactionOutcome;
 import org.bbehr.core.record.Anchor;
 import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.MerkleTree;
 import org.bbehr.ledger.devchain.DevAccounts;
 import org.bbehr.ledger.devchain.DevChain;
 import org.junit.jupiter.api.AfterAll;
@@ -303,7 +304,7 @@ class Web3jLedgerIT {
         // given
         TestHospital hospital = stMarys();
         List<Bytes32> leaves = IntStream.range(0, 5).mapToObj(i -> Bytes32.random()).toList();
-        Fixtures.Tree tree = new Fixtures.Tree(leaves);
+        MerkleTree tree = new MerkleTree(leaves);
         // when
         var outcome = hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size(), AnchorKind.RECORDS));
         // then

@@ -1,5 +1,7 @@
 package org.bbehr.bench;
 
+import org.bbehr.core.record.MerkleTree;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -19,7 +19,7 @@ import org.bbehr.ledger.devchain.DevAccounts;
 import org.bbehr.ledger.devchain.DevChain;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
+import org.bbehr.ledger.ConsentSignatures;
 
 /** The synthetic members of a consortium on one dev chain: fresh keys, their ledgers (closed with it), signatures. */
 final class Consortium implements AutoCloseable {
@@ -102,13 +102,7 @@ final class Consortium implements AutoCloseable {
         return Instant.now().plusSeconds(600);
     }
 
-    /** A 65-byte (r, s, v) signature over an EIP-712 digest, as a wallet makes it. */
     private static byte[] sign(Credentials signer, Bytes32 digest) {
-        Sign.SignatureData signature = Sign.signMessage(digest.toArray(), signer.getEcKeyPair(), false);
-        byte[] bytes = new byte[65];
-        System.arraycopy(signature.getR(), 0, bytes, 0, 32);
-        System.arraycopy(signature.getS(), 0, bytes, 32, 32);
-        bytes[64] = signature.getV()[0];
-        return bytes;
+        return ConsentSignatures.sign(signer, digest);
     }
 }

@@ -35,13 +35,10 @@ final class EraseCommand implements Runnable {
         if (reason.isBlank()) {
             throw new org.bbehr.core.BbehrException(org.bbehr.core.ErrorCode.INVALID_INPUT, "--reason must say why");
         }
-        try (StoreOptions.Opened opened = storeOptions.open()) {
-            opened.store().erase(key, reason, actor);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        storeOptions.apply(store -> {
+            store.erase(key, reason, actor);
+            return key;
+        });
         spec.commandLine().getOut().println(key + " erased: its data keys are deleted and no version can be read.");
         spec.commandLine().getOut().flush();
     }

@@ -19,20 +19,14 @@ final class KeysRotateKekCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (StoreOptions.Opened opened = storeOptions.open()) {
-            long rewrapped = opened.store().rotateKek((done, total) -> {
-                out.print("\rre-wrapping data keys: " + done + " / " + total + progressBar(done, total));
-                out.flush();
-            });
-            out.println();
-            out.println("key-encryption key rotated; " + rewrapped + " data keys re-wrapped. Back up the keys again "
-                    + "(bbehr keys backup): older backups hold the retired key.");
+        long rewrapped = storeOptions.apply(store -> store.rotateKek((done, total) -> {
+            out.print("\rre-wrapping data keys: " + done + " / " + total + progressBar(done, total));
             out.flush();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        }));
+        out.println();
+        out.println("key-encryption key rotated; " + rewrapped + " data keys re-wrapped. Back up the keys again "
+                + "(bbehr keys backup): older backups hold the retired key.");
+        out.flush();
     }
 
     static String progressBar(long done, long total) {

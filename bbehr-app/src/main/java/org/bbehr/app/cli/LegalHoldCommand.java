@@ -35,13 +35,10 @@ final class LegalHoldCommand implements Runnable {
     @Override
     public void run() {
         ResourceKey key = ResourceKey.parse(resource);
-        try (StoreOptions.Opened opened = storeOptions.open()) {
-            opened.store().setLegalHold(key, state.on);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        storeOptions.apply(store -> {
+            store.setLegalHold(key, state.on);
+            return key;
+        });
         spec.commandLine().getOut().println(key + (state.on ? " is under legal hold" : " is no longer under legal hold"));
         spec.commandLine().getOut().flush();
     }

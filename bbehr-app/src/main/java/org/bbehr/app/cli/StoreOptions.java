@@ -26,8 +26,15 @@ final class StoreOptions {
     /** An open store and what it runs on; close it when done. */
     record Opened(Database database, NodeKeys keys, PostgresRecordStore store) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            database.close();
+        public void close() {
+            closeDatabase(database);
+        }
+    }
+
+    /** Opens the store, hands it to {@code action}, closes it whatever happens. */
+    <T> T apply(java.util.function.Function<PostgresRecordStore, T> action) {
+        try (Opened opened = open()) {
+            return action.apply(opened.store());
         }
     }
 
@@ -40,12 +47,16 @@ final class StoreOptions {
             NodeKeys keys = NodeKeys.load(dataDir.dataDir);
             return new Opened(database, keys, PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC()));
         } catch (RuntimeException e) {
-            try {
-                database.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            closeDatabase(database);
             throw e;
+        }
+    }
+
+    private static void closeDatabase(Database database) {
+        try {
+            database.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the database: " + e.getMessage(), e);
         }
     }
 }
