@@ -12,12 +12,21 @@ import org.bbehr.ledger.devchain.AnvilBinary;
 record Machine(int cores, String memory, String os, String java, String anvil, String load) {
 
     static Machine describe() {
+        return describe(anvilVersion());
+    }
+
+    /** For benchmarks without a chain: the same, with no anvil to ask (its field is "—"). */
+    static Machine describeWithoutChain() {
+        return describe("—");
+    }
+
+    private static Machine describe(String anvil) {
         return new Machine(
                 Runtime.getRuntime().availableProcessors(),
                 totalMemory(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
-                anvilVersion(),
+                anvil,
                 loadAverage());
     }
 
