@@ -16,7 +16,20 @@ public record NodeProperties(
         @DefaultValue(".bbehr") Path dataDir,
         @DefaultValue Store store,
         @DefaultValue Fhir fhir,
-        @DefaultValue Chain chain) {
+        @DefaultValue Chain chain,
+        @DefaultValue Keys keys) {
+
+    /**
+     * The record keys from configuration instead of {@code <dataDir>/keys} (e.g. from a secret store through
+     * {@code BBEHR_KEYS_KEK} and {@code BBEHR_KEYS_BLIND_INDEX}): base64 of the Tink JSON keysets that
+     * {@code bbehr keys backup} protects.
+     */
+    public record Keys(String kek, String blindIndex) {
+
+        public boolean configured() {
+            return kek != null && !kek.isBlank();
+        }
+    }
 
     /**
      * @param mode {@code memory} (nothing kept; tests and demos), {@code embedded} (a PostgreSQL the node runs in

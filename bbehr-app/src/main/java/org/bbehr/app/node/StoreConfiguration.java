@@ -62,7 +62,9 @@ class StoreConfiguration {
 
         @Bean
         NodeKeys nodeKeys(NodeProperties properties) {
-            return NodeKeys.loadOrCreate(properties.dataDir());
+            NodeProperties.Keys keys = properties.keys();
+            return keys.configured() ? NodeKeys.fromConfiguration(keys.kek(), keys.blindIndex())
+                    : NodeKeys.loadOrCreate(properties.dataDir());
         }
 
         @Bean

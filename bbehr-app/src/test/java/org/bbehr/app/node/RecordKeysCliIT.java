@@ -81,6 +81,31 @@ class RecordKeysCliIT {
         }
     }
 
+    @Test
+    void keysGivenByConfigurationShouldReadTheRecordsTheDataDirectoryKeysWrote() throws Exception {
+        // given
+        Path data = dir.resolve("data");
+        Map<String, String> patients = writePatients(data, 3);
+        String kek = base64Of(data.resolve("keys/kek.json"));
+        String blindIndex = base64Of(data.resolve("keys/blind-index.json"));
+        deleteRecursively(data.resolve("keys"));
+        // when
+        try (NodeProcess node = NodeProcess.serve(dir, "configured-keys.log", "--bbehr.store.mode=embedded",
+                "--bbehr.data-dir=" + data, "--bbehr.keys.kek=" + kek, "--bbehr.keys.blind-index=" + blindIndex)) {
+            // then
+            for (var patient : patients.entrySet()) {
+                HttpResponse<String> read = get(node, "Patient/" + patient.getKey());
+                assertThat(read.statusCode()).isEqualTo(200);
+                assertThat(read.body()).contains(patient.getValue());
+            }
+        }
+        assertThat(data.resolve("keys/kek.json")).doesNotExist();
+    }
+
+    private static String base64Of(Path file) throws Exception {
+        return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
+    }
+
     private Map<String, String> writePatients(Path data, int count) throws Exception {
         Map<String, String> patients = new LinkedHashMap<>();
         try (NodeProcess node = NodeProcess.serve(dir, "write.log", embedded(data))) {
