@@ -25,7 +25,7 @@ public final class FhirServer extends RestfulServer {
             providers.add(providerFor(context.getResourceDefinition(type), records, profileValidator));
         }
         registerProviders(providers);
-        registerProvider(new SystemProvider(records));
+        registerProvider(new SystemProvider(records, profileValidator));
         registerInterceptor(new ErrorTranslation());
         registerInterceptor(new CapabilityAdditions());
     }

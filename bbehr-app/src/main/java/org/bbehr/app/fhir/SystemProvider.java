@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.InstantType;
 
@@ -14,14 +15,14 @@ public final class SystemProvider {
     private final FhirRecords records;
     private final TransactionProcessor transactions;
 
-    public SystemProvider(FhirRecords records) {
+    public SystemProvider(FhirRecords records, ProfileValidator profileValidator) {
         this.records = records;
-        this.transactions = new TransactionProcessor(records);
+        this.transactions = new TransactionProcessor(records, profileValidator);
     }
 
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle bundle) {
-        return transactions.process(bundle);
+    public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
+        return transactions.process(bundle, request);
     }
 
     @History

@@ -1,5 +1,6 @@
 package org.bbehr.app.fhir;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -44,23 +45,25 @@ final class TransactionProcessor {
     }
 
     private final FhirRecords records;
+    private final ProfileValidator profileValidator;
     private final FhirTerser terser;
 
-    TransactionProcessor(FhirRecords records) {
+    TransactionProcessor(FhirRecords records, ProfileValidator profileValidator) {
         this.records = records;
+        this.profileValidator = profileValidator;
         this.terser = records.context().newTerser();
     }
 
-    Bundle process(Bundle bundle) {
+    Bundle process(Bundle bundle, RequestDetails request) {
         return switch (bundle.getType()) {
-            case TRANSACTION -> transaction(bundle);
-            case BATCH -> batch(bundle);
+            case TRANSACTION -> transaction(bundle, request);
+            case BATCH -> batch(bundle, request);
             default -> throw new InvalidRequestException("a Bundle posted to the server's base must be a transaction "
                     + "or a batch, not " + (bundle.getType() == null ? "untyped" : bundle.getType().toCode()));
         };
     }
 
-    private Bundle transaction(Bundle bundle) {
+    private Bundle transaction(Bundle bundle, RequestDetails request) {
         List<Planned> plans = new ArrayList<>();
         Map<String, ResourceKey> byFullUrl = new HashMap<>();
         for (BundleEntryComponent entry : bundle.getEntry()) {
@@ -93,6 +96,7 @@ final class TransactionProcessor {
             } else {
                 Resource resource = plan.entry.getResource();
                 rewriteReferences(resource, byFullUrl);
+                profileValidator.validateIfRequested(resource, request);
                 writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, written));
             }
             writing.add(plan);
@@ -216,13 +220,13 @@ final class TransactionProcessor {
         }
     }
 
-    private Bundle batch(Bundle bundle) {
+    private Bundle batch(Bundle bundle, RequestDetails request) {
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         for (BundleEntryComponent entry : bundle.getEntry()) {
             Bundle single = new Bundle().setType(Bundle.BundleType.TRANSACTION);
             single.addEntry(entry);
             try {
-                response.addEntry(transaction(single).getEntryFirstRep());
+                response.addEntry(transaction(single, request).getEntryFirstRep());
             } catch (BaseServerResponseException e) {
                 response.addEntry(failure(e.getStatusCode(), e.getMessage()));
             } catch (BbehrException e) {

@@ -32,10 +32,10 @@ public record NodeProperties(
     }
 
     /**
-     * @param mode {@code memory} (nothing kept; tests and demos), {@code embedded} (a PostgreSQL the node runs in
-     *     its data directory) or {@code external} (a PostgreSQL at {@code url})
+     * @param mode {@code embedded} (a PostgreSQL the node runs in its data directory; the default), {@code external}
+     *     (a PostgreSQL at {@code url}) or {@code memory} (nothing kept, nothing encrypted: tests only)
      */
-    public record Store(@DefaultValue("memory") String mode, String url, String username, String password) {}
+    public record Store(@DefaultValue("embedded") String mode, String url, String username, String password) {}
 
     /**
      * @param rpcUrl the consortium chain's JSON-RPC URL; empty runs the node without a chain (tests only)

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
 class StoreConfiguration {
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "bbehr.store.mode", havingValue = "memory", matchIfMissing = true)
+    @ConditionalOnProperty(name = "bbehr.store.mode", havingValue = "memory")
     static class InMemory {
 
         @Bean
@@ -43,7 +43,7 @@ class StoreConfiguration {
 
     /** PostgreSQL, embedded in the data directory or external, encrypted under the node's keys. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("'${bbehr.store.mode:memory}' == 'embedded' || '${bbehr.store.mode:memory}' == 'external'")
+    @ConditionalOnExpression("'${bbehr.store.mode:embedded}' == 'embedded' || '${bbehr.store.mode:embedded}' == 'external'")
     static class Postgres {
 
         @Bean(destroyMethod = "close")

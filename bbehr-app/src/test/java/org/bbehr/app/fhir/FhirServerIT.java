@@ -261,6 +261,24 @@ class FhirServerIT {
     }
 
     @Test
+    void fullValidationOnRequestShouldApplyToTransactionsToo() {
+        // given: a Patient that breaks only the invariant pat-1 (a contact needs a name, telecom, address or organization)
+        Patient patient = Fixtures.alicePatient();
+        patient.addContact().setGender(Enumerations.AdministrativeGender.MALE);
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        // when / then
+        assertThatThrownBy(() -> client.transaction().withBundle(transaction)
+                .withAdditionalHeader(ProfileValidator.HEADER, "full").execute())
+                .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("pat-1");
+        assertThatThrownBy(() -> client.create().resource(patient)
+                .withAdditionalHeader(ProfileValidator.HEADER, "full").execute())
+                .isInstanceOf(UnprocessableEntityException.class);
+        assertThat(client.transaction().withBundle(transaction).execute().getEntryFirstRep().getResponse().getStatus())
+                .isEqualTo("201 Created");
+    }
+
+    @Test
     void readOfAnUnknownIdShouldBe404() {
         assertThatThrownBy(() -> client.read().resource(Patient.class).withId("no-such-patient").execute())
                 .isInstanceOf(ResourceNotFoundException.class);

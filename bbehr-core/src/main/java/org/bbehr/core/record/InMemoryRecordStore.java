@@ -20,6 +20,7 @@ public final class InMemoryRecordStore implements RecordStore {
     private record Entry(List<StoredVersion> versions, IndexEntries index, boolean legalHold, boolean erased) {}
 
     private final Map<ResourceKey, Entry> entries = new HashMap<>();
+    private final Map<String, Set<ResourceKey>> byToken = new HashMap<>();
     private final Clock clock;
 
     public InMemoryRecordStore() {
@@ -55,7 +56,7 @@ public final class InMemoryRecordStore implements RecordStore {
             stored.add(version);
         }
         requireUnreferenced(writes, staged);
-        entries.putAll(staged);
+        staged.forEach(this::replace);
         return stored;
     }
 
@@ -84,8 +85,8 @@ public final class InMemoryRecordStore implements RecordStore {
 
     @Override
     public synchronized List<ResourceKey> findByIdentifier(String type, String token) {
-        return live().filter(k -> k.type().equals(type))
-                .filter(k -> entries.get(k).index().identifierTokens().contains(token))
+        return byToken.getOrDefault(token, Set.of()).stream()
+                .filter(k -> k.type().equals(type) && isLiveEntry(entries.get(k)))
                 .sorted(Comparator.comparing(ResourceKey::toString))
                 .toList();
     }
@@ -106,7 +107,7 @@ public final class InMemoryRecordStore implements RecordStore {
         if (entry.legalHold()) {
             throw new BbehrException(ErrorCode.RECORD_LEGAL_HOLD, key + " is under legal hold and cannot be erased");
         }
-        entries.put(key, new Entry(entry.versions(), IndexEntries.NONE, false, true));
+        replace(key, new Entry(entry.versions(), IndexEntries.NONE, false, true));
     }
 
     @Override
@@ -118,6 +119,19 @@ public final class InMemoryRecordStore implements RecordStore {
         entries.put(key, new Entry(entry.versions(), entry.index(), held, false));
     }
 
+    /** Puts an entry in place, keeping the identifier index in step. */
+    private void replace(ResourceKey key, Entry entry) {
+        Entry previous = entries.put(key, entry);
+        if (previous != null) {
+            previous.index().identifierTokens().forEach(t -> byToken.getOrDefault(t, new HashSet<>()).remove(key));
+        }
+        entry.index().identifierTokens().forEach(t -> byToken.computeIfAbsent(t, x -> new HashSet<>()).add(key));
+    }
+
+    private static boolean isLiveEntry(Entry entry) {
+        return entry != null && !entry.erased() && !entry.versions().getLast().deleted();
+    }
+
     private Optional<Entry> readable(ResourceKey key) {
         Entry entry = entries.get(key);
         if (entry != null && entry.erased()) {
@@ -127,14 +141,15 @@ public final class InMemoryRecordStore implements RecordStore {
     }
 
     private Stream<ResourceKey> live() {
-        return entries.entrySet().stream()
-                .filter(e -> !e.getValue().erased() && !e.getValue().versions().getLast().deleted())
-                .map(Map.Entry::getKey);
+        return entries.entrySet().stream().filter(e -> isLiveEntry(e.getValue())).map(Map.Entry::getKey);
     }
 
     private void requireUnreferenced(List<ResourceWrite> writes, Map<ResourceKey, Entry> staged) {
         Set<ResourceKey> deleted = new HashSet<>();
         writes.stream().filter(w -> w instanceof ResourceWrite.Delete).forEach(w -> deleted.add(w.key()));
+        if (deleted.isEmpty()) {
+            return;
+        }
         Map<ResourceKey, Entry> after = new HashMap<>(entries);
         after.putAll(staged);
         for (ResourceKey target : deleted) {
