@@ -21,7 +21,7 @@ import org.bbehr.bench.LoadRun.Reply;
  * Load-tests the FHIR server of the packaged node ({@code bbehr serve}, run from the jar as a child process): its
  * start-up, resident memory, transaction ingest, reads by id and single creates, each beside its target. Prints the
  * tables and writes them to the "FHIR server (… store)" section of docs/benchmarks.md. Run it with
- * {@value FhirReport#COMMAND}; add {@code -Dbench.serverArgs="--bbehr.store.mode=embedded …"} for another store.
+ * {@value FhirReport#COMMAND}; add {@code -Dbench.serverArgs="--bbehr.store.mode=memory …"} for another store.
  */
 public final class FhirLoadBenchmark {
 
@@ -250,7 +250,7 @@ public final class FhirLoadBenchmark {
     /** The value of {@code --bbehr.store.mode=…} among the server's arguments; "memory" (the default) if absent. */
     static String storeMode(List<String> serverArgs) {
         return option(serverArgs, "--bbehr.store.mode").filter(mode -> !mode.isBlank())
-                .map(mode -> mode.strip().toLowerCase(Locale.ROOT)).orElse("memory");
+                .map(mode -> mode.strip().toLowerCase(Locale.ROOT)).orElse("embedded"); // the server's default
     }
 
     /** The last value of {@code name=value} or {@code name value} among the arguments. */

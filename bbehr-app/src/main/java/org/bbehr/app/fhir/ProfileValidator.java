@@ -20,12 +20,16 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 /**
  * Full profile validation with HAPI's {@link FhirInstanceValidator}: {@code $validate} always, and every write when
  * the node is configured for it or the request asks for it with the header {@value #HEADER}{@code : full}. One
- * validator is built once and shared (it is thread-safe); a declared profile the node does not know (e.g. US Core)
- * is a warning, not an error.
+ * validator is built once and shared (it is thread-safe, and reuses HAPI's per-resource validators through
+ * {@link PooledInstanceValidator}); a declared profile the node does not know (e.g. US Core) is a warning, not an
+ * error.
  */
 public final class ProfileValidator {
 
     public static final String HEADER = "X-BbEHR-Validation";
+
+    /** How many idle per-resource validators are kept: enough for every core to validate at once, and some. */
+    private static final int IDLE_VALIDATORS = 2 * Runtime.getRuntime().availableProcessors();
 
     private final FhirContext context;
     private final boolean always;
@@ -36,9 +40,12 @@ public final class ProfileValidator {
         this.always = always;
     }
 
-    /** Builds the validator now (it takes seconds the first time) rather than on the first request. */
+    /**
+     * Builds the validator and validates a small synthetic vital sign now, rather than on the first request: the
+     * first validation takes seconds, as it loads the core definitions, the UCUM units and FHIRPath's invariants.
+     */
     public void warmUp() {
-        validator();
+        run(WarmUpSample.heartRate(), null);
     }
 
     public MethodOutcome validate(IBaseResource resource, String profile) {
@@ -88,7 +95,7 @@ public final class ProfileValidator {
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));
-        FhirInstanceValidator module = new FhirInstanceValidator(support);
+        FhirInstanceValidator module = new PooledInstanceValidator(support, IDLE_VALIDATORS);
         module.setErrorForUnknownProfiles(false);
         module.setAnyExtensionsAllowed(true);
         return context.newValidator().setValidateAgainstStandardSchema(false).setValidateAgainstStandardSchematron(false)

@@ -31,7 +31,12 @@ class FhirConfiguration {
 
     @Bean
     ProfileValidator profileValidator(FhirContext context, NodeProperties properties) {
-        return new ProfileValidator(context, properties.fhir().validateProfiles());
+        ProfileValidator validator = new ProfileValidator(context, properties.fhir().validateProfiles());
+        if (properties.fhir().validateProfiles()) {
+            // it loads the core definitions (seconds): do it beside start-up, not in the first write
+            Thread.ofVirtual().name("profile-validator-warm-up").start(validator::warmUp);
+        }
+        return validator;
     }
 
     @Bean
