@@ -14,7 +14,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 /** The FHIR R4 REST server: one provider per resource type, all on the same generic storage path. */
 public final class FhirServer extends RestfulServer {
 
-    public FhirServer(FhirContext context, FhirRecords records, ProfileValidator profileValidator) {
+    public FhirServer(FhirContext context, FhirRecords records, ProfileValidator profileValidator,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         super(context);
         setServerName("BbEHR");
         setImplementationDescription("BbEHR node: FHIR R4 on an encrypted store, anchored on a consortium chain");
@@ -28,6 +29,7 @@ public final class FhirServer extends RestfulServer {
         registerProvider(new SystemProvider(records, profileValidator));
         registerInterceptor(new ErrorTranslation());
         registerInterceptor(new CapabilityAdditions());
+        registerInterceptor(new RequestMetrics(metrics));
     }
 
     private static IResourceProvider providerFor(RuntimeResourceDefinition definition, FhirRecords records,

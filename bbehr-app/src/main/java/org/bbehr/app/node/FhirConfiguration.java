@@ -21,6 +21,8 @@ class FhirConfiguration {
     FhirContext fhirContext() {
         FhirContext context = FhirContext.forR4();
         context.setParserErrorHandler(new StrictErrorHandler());
+        // every encode would otherwise walk the whole resource looking for id-less reference targets to contain
+        context.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
         return context;
     }
 
@@ -41,8 +43,9 @@ class FhirConfiguration {
 
     @Bean
     ServletRegistrationBean<FhirServer> fhirServlet(FhirContext context, FhirRecords records,
-            ProfileValidator profileValidator) {
-        var registration = new ServletRegistrationBean<>(new FhirServer(context, records, profileValidator), "/fhir/*");
+            ProfileValidator profileValidator, io.micrometer.core.instrument.MeterRegistry metrics) {
+        var registration = new ServletRegistrationBean<>(new FhirServer(context, records, profileValidator, metrics),
+                "/fhir/*");
         registration.setLoadOnStartup(1);
         return registration;
     }

@@ -43,7 +43,8 @@ class DevCommandIT {
             Matcher matcher = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
             assertThat(matcher.find()).isTrue();
             id = matcher.group(1);
-            assertThat(get(dev.root() + "/actuator/prometheus").body()).contains("http_server_requests_seconds");
+            assertThat(get(dev.root() + "/actuator/prometheus").body())
+                    .contains("bbehr_fhir_requests_seconds_count{interaction=\"create\",status=\"2xx\",type=\"Patient\"}");
         }
         // when
         try (NodeProcess again = NodeProcess.start("dev", dir, "second.log", "--data-dir", data.toString())) {
