@@ -93,7 +93,8 @@ final class Report {
                 |---|--:|--:|--:|:-:|
                 %s%s
                 The round trip is `Ledger.submit(AnchorRoot)` of a hospital node's `Web3jLedger`: estimate, sign, \
-                send and wait for the mined receipt, which the ledger polls for every %d ms (`LedgerConfig.defaults`); \
+                send and wait for the mined receipt, which the ledger polls for from 1 ms, backing off to %d ms \
+                (`LedgerConfig.defaults`); \
                 %d untimed calls came first. Its target is checked against the p95. The starts took %s ms.
                 """.formatted(
                 row("Dev chain start + first deploy (fresh data dir, median of %d)".formatted(ChainLatency.STARTS),
