@@ -1,5 +1,7 @@
 package org.bbehr.bench;
 
+import java.nio.file.Path;
+
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -94,8 +96,9 @@ final class FhirReport {
 
     private static String context(Results results) {
         Machine machine = results.machine();
-        String jvm = results.jvmOptions().isEmpty() ? "none (the JVM's defaults, as `./bbehr serve` runs it)"
-                : "`" + String.join(" ", results.jvmOptions()) + "`";
+        String root = Path.of("").toAbsolutePath().getParent() + "/"; // the bench module runs in <root>/bench
+        String jvm = results.jvmOptions().isEmpty() ? "none (the JVM's defaults)"
+                : "`" + String.join(" ", results.jvmOptions()).replace(root, "") + "`";
         String serverArgs = results.serverArgs().isEmpty() ? "" : " " + String.join(" ", results.serverArgs());
         return """
                 - Date: %s
