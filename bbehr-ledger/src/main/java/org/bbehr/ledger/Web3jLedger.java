@@ -69,8 +69,7 @@ public final class Web3jLedger implements Ledger, AutoCloseable {
 
     static Web3jLedger connect(Web3j web3j, LedgerConfig config, Credentials signer, Deployment deployment) {
         Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
-        var chainId = rpc.send(web3j.ethChainId());
-        if (chainId.hasError() || chainId.getChainId().longValueExact() != deployment.chainId()) {
+        if (ContractDeployer.chainId(web3j, rpc, config.rpcUrl()) != deployment.chainId()) {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "the chain at " + config.rpcUrl()
                     + " is not chain " + deployment.chainId() + " of the deployment");
         }
