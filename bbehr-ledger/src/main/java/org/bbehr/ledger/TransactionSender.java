@@ -62,16 +62,35 @@ final class TransactionSender {
         BigInteger gasLimit = estimateGas(to, data);
         BigInteger gasPrice = gasPrice();
         synchronized (nonceLock) {
-            long nonce = takeNonce();
-            RawTransaction raw = to == null
-                    ? RawTransaction.createContractTransaction(
-                            BigInteger.valueOf(nonce), gasPrice, gasLimit, BigInteger.ZERO, data)
-                    : RawTransaction.createTransaction(
-                            BigInteger.valueOf(nonce), gasPrice, gasLimit, to, BigInteger.ZERO, data);
-            byte[] signed = TransactionEncoder.signMessage(raw, chainId, credentials);
-            return new SignedTransaction(
-                    Bytes32.wrap(Hash.sha3(signed)), signed, from(), nonce, gasLimit.longValueExact());
+            return signWithNextNonce(to, data, gasLimit, gasPrice);
         }
+    }
+
+    /**
+     * Signs and broadcasts under the lock that hands out nonces, so that this signer's transactions reach the chain
+     * in nonce order even from concurrent callers (a chain that mines on arrival, like the dev chain, would otherwise
+     * hold a transaction that arrived before its predecessor until the next one came), then waits for it.
+     */
+    TransactionReceipt signSendAndWait(String to, String data) {
+        BigInteger gasLimit = estimateGas(to, data);
+        BigInteger gasPrice = gasPrice();
+        SignedTransaction transaction;
+        synchronized (nonceLock) {
+            transaction = signWithNextNonce(to, data, gasLimit, gasPrice);
+            broadcast(transaction);
+        }
+        return sendAndWait(transaction);
+    }
+
+    private SignedTransaction signWithNextNonce(String to, String data, BigInteger gasLimit, BigInteger gasPrice) {
+        long nonce = takeNonce();
+        RawTransaction raw = to == null
+                ? RawTransaction.createContractTransaction(
+                        BigInteger.valueOf(nonce), gasPrice, gasLimit, BigInteger.ZERO, data)
+                : RawTransaction.createTransaction(
+                        BigInteger.valueOf(nonce), gasPrice, gasLimit, to, BigInteger.ZERO, data);
+        byte[] signed = TransactionEncoder.signMessage(raw, chainId, credentials);
+        return new SignedTransaction(Bytes32.wrap(Hash.sha3(signed)), signed, from(), nonce, gasLimit.longValueExact());
     }
 
     /** Broadcasts the bytes; a chain that already has them is fine. */

@@ -97,6 +97,13 @@ public final class Web3jLedger implements Ledger, AutoCloseable {
         return sender.sign(encoded.to(), encoded.data());
     }
 
+    /** Signs and sends in nonce order with concurrent callers; see {@link TransactionSender#signSendAndWait}. */
+    @Override
+    public TransactionOutcome submit(LedgerCall call) {
+        CallEncoder.Encoded encoded = encoder.encode(call);
+        return outcome(sender.signSendAndWait(encoded.to(), encoded.data()));
+    }
+
     @Override
     public TransactionOutcome send(SignedTransaction transaction) {
         return outcome(sender.sendAndWait(transaction));
