@@ -19,7 +19,6 @@ import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -168,7 +167,8 @@ public final class FhirRecords {
         Resource resource = (Resource) parse(stored);
         resource.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
         resource.getMeta().setVersionId(Long.toString(stored.version()));
-        resource.getMeta().setLastUpdatedElement(new InstantType(java.util.Date.from(stored.lastUpdated())));
+        resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
+        StoredJsonResponses.remember(resource, stored);
         return resource;
     }
 

@@ -14,6 +14,14 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.bbehr.app.node.NodeApplication;
 import org.hl7.fhir.r4.model.*;
 import org.junit.jupiter.api.BeforeEach;
@@ -296,5 +304,43 @@ class FhirServerIT {
         Condition condition = new Condition().setSubject(new Reference("urn:uuid:5c7e2a9a-3333-4c1e-9c1a-000000000001"));
         assertThatThrownBy(() -> client.create().resource(condition).execute())
                 .isInstanceOfAny(UnprocessableEntityException.class, InvalidRequestException.class);
+    }
+
+    @Test
+    void plainJsonReadShouldAnswerExactlyWhatHapisEncoderWrites() throws Exception {
+        // given: a patient with meta content of its own, updated once
+        Patient patient = Fixtures.alicePatient();
+        patient.getMeta().addTag("urn:tags", "demo", "Demo").addProfile("http://example.org/StructureDefinition/p");
+        IdType id = (IdType) client.create().resource(patient).execute().getId().toUnqualifiedVersionless();
+        patient.setId(id);
+        patient.setActive(false);
+        client.update().resource(patient).execute();
+
+        for (String path : List.of(id.getValue(), id.getValue() + "/_history/1", id.getValue() + "/_history/2")) {
+            // when: a plain read (answered from the stored bytes) and one HAPI encodes (a parameter)
+            HttpResponse<byte[]> plain = get(path, false);
+            HttpResponse<byte[]> gzipped = get(path, true);
+            HttpResponse<byte[]> encoded = get(path + "?_format=json", false);
+
+            // then: the same bytes and headers
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(new String(plain.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(encoded.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes(),
+                            StandardCharsets.UTF_8));
+            for (String header : List.of("ETag", "Last-Modified", "Content-Location", "Content-Type")) {
+                assertThat(plain.headers().firstValue(header)).as(header).isPresent()
+                        .isEqualTo(encoded.headers().firstValue(header));
+            }
+        }
+    }
+
+    HttpResponse<byte[]> get(String path, boolean gzip) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/" + path))
+                .header("Accept", "application/fhir+json");
+        if (gzip) {
+            request.header("Accept-Encoding", "gzip");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }
