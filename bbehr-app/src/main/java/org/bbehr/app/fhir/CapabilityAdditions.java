@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 
 /** What the generated CapabilityStatement cannot know from the providers' annotations: batch Bundles. */
 @Interceptor
+@StoredJsonResponses.LeavesReadsAlone
 public final class CapabilityAdditions {
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)

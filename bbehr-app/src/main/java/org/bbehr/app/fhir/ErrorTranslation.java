@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * OperationOutcome. Unknown failures become a 500 whose message says nothing of the request's content.
  */
 @Interceptor
+@StoredJsonResponses.LeavesReadsAlone
 public final class ErrorTranslation {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorTranslation.class);

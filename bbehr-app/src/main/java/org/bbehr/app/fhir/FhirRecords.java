@@ -103,12 +103,17 @@ public final class FhirRecords {
     }
 
     public IBaseResource vread(ResourceKey key, long version) {
+        return toResource(version(key, version));
+    }
+
+    /** A version that is not a deletion. */
+    StoredVersion version(ResourceKey key, long version) {
         StoredVersion stored = store.findVersion(key, version)
                 .orElseThrow(() -> new ResourceNotFoundException("no version " + version + " of " + key));
         if (stored.deleted()) {
             throw new ResourceGoneException("version " + version + " of " + key + " is a deletion");
         }
-        return toResource(stored);
+        return stored;
     }
 
     /** The patient and every current resource that references it, and what those reference in turn. */
@@ -168,7 +173,6 @@ public final class FhirRecords {
         resource.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
         resource.getMeta().setVersionId(Long.toString(stored.version()));
         resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
-        StoredJsonResponses.remember(resource, stored);
         return resource;
     }
 

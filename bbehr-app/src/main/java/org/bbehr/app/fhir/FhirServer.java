@@ -30,7 +30,7 @@ public final class FhirServer extends RestfulServer {
         registerInterceptor(new ErrorTranslation());
         registerInterceptor(new CapabilityAdditions());
         registerInterceptor(new RequestMetrics(metrics));
-        registerInterceptor(new StoredJsonResponses(this));
+        registerInterceptor(new StoredJsonResponses(metrics));
     }
 
     private static IResourceProvider providerFor(RuntimeResourceDefinition definition, FhirRecords records,

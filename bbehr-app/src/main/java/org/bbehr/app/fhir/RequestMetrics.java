@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the generic HTTP observation (which cost ~16% of a read), and tagged by what FHIR did rather than by URL.
  */
 @Interceptor
+@StoredJsonResponses.LeavesReadsAlone
 public final class RequestMetrics {
 
     private static final String STARTED = RequestMetrics.class.getName() + ".started";

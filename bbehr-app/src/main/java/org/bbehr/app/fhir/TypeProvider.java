@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.util.List;
 import java.util.OptionalLong;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
@@ -53,9 +54,10 @@ public class TypeProvider implements IResourceProvider {
     }
 
     @Read(version = true)
-    public IBaseResource read(@IdParam IdType id) {
+    public IBaseResource read(@IdParam IdType id, RequestDetails request) {
         ResourceKey key = key(id);
-        return id.hasVersionIdPart() ? records.vread(key, versionOf(id)) : records.read(key);
+        StoredVersion stored = id.hasVersionIdPart() ? records.version(key, versionOf(id)) : records.current(key);
+        return StoredJsonResponses.stub(records.context(), stored, request).orElseGet(() -> records.toResource(stored));
     }
 
     @Update
