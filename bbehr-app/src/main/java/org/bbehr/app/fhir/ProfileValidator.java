@@ -9,6 +9,7 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.time.Duration;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -16,6 +17,8 @@ import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Full profile validation with HAPI's {@link FhirInstanceValidator}: {@code $validate} always, and every write when
@@ -26,6 +29,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  */
 public final class ProfileValidator {
 
+    private static final Logger log = LoggerFactory.getLogger(ProfileValidator.class);
+
     public static final String HEADER = "X-BbEHR-Validation";
 
     /** How many idle per-resource validators are kept: enough for every core to validate at once, and some. */
@@ -34,6 +39,10 @@ public final class ProfileValidator {
     private final FhirContext context;
     private final boolean always;
     private volatile FhirValidator validator;
+    /** HAPI keeps the core definitions it loads for a FHIR version in a static cache, until this is flushed. */
+    private DefaultProfileValidationSupport definitions;
+    private volatile long lastUsedNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     public ProfileValidator(FhirContext context, boolean always) {
         this.context = context;
@@ -68,12 +77,61 @@ public final class ProfileValidator {
         }
     }
 
-    private ValidationResult run(IBaseResource resource, String profile) {
-        ValidationOptions options = new ValidationOptions();
-        if (profile != null && !profile.isBlank()) {
-            options.addProfile(profile);
+    /**
+     * Lets go of the validator, and the ~200 MB of core definitions it holds, whenever it has not been used for
+     * {@code idle}; the next validation builds it again (seconds). For a node that validates only on request: one
+     * that validates every write keeps it.
+     */
+    public void releaseWhenIdle(Duration idle) {
+        if (always) {
+            return;
         }
-        return validator().validateWithResult(resource, options);
+        Duration every = idle.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : idle.dividedBy(4);
+        Thread.ofVirtual().name("profile-validator-release").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(every);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (releaseIfUnusedFor(idle)) {
+                    // the definitions are spread over the old generation: one full collection gives their memory
+                    // back to the operating system now, rather than whenever the next ones happen
+                    System.gc();
+                    log.info("released the profile validator after {} s unused", idle.toSeconds());
+                }
+            }
+        });
+    }
+
+    /** Lets go of the validator if it is loaded and has not been used for {@code idle}; whether it did. */
+    boolean releaseIfUnusedFor(Duration idle) {
+        synchronized (this) {
+            if (validator == null || running.get() > 0 || System.nanoTime() - lastUsedNanos < idle.toNanos()) {
+                return false;
+            }
+            validator = null;
+            definitions.flush();
+            return true;
+        }
+    }
+
+    boolean isLoaded() {
+        return validator != null;
+    }
+
+    private ValidationResult run(IBaseResource resource, String profile) {
+        running.incrementAndGet();
+        try {
+            ValidationOptions options = new ValidationOptions();
+            if (profile != null && !profile.isBlank()) {
+                options.addProfile(profile);
+            }
+            return validator().validateWithResult(resource, options);
+        } finally {
+            lastUsedNanos = System.nanoTime();
+            running.decrementAndGet();
+        }
     }
 
     private FhirValidator validator() {
@@ -90,8 +148,9 @@ public final class ProfileValidator {
     }
 
     private FhirValidator build() {
+        definitions = new DefaultProfileValidationSupport(context);
         ValidationSupportChain support = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(context),
+                definitions,
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));

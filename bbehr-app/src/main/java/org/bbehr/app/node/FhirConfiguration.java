@@ -37,6 +37,8 @@ class FhirConfiguration {
         if (properties.fhir().validateProfiles()) {
             // it loads the core definitions (seconds): do it beside start-up, not in the first write
             Thread.ofVirtual().name("profile-validator-warm-up").start(validator::warmUp);
+        } else {
+            validator.releaseWhenIdle(properties.fhir().validatorReleaseAfter());
         }
         return validator;
     }

@@ -57,7 +57,10 @@ public record NodeProperties(
     /**
      * @param validateProfiles run full profile validation on every write (slow: see docs/benchmarks.md)
      * @param maxBodyBytes the largest request body accepted
+     * @param validatorReleaseAfter when profiles are validated only on request, how long the validator (and the
+     *     ~200 MB of definitions it holds) is kept unused before it is let go; the next validation loads it again
      */
     public record Fhir(@DefaultValue("false") boolean validateProfiles,
-            @DefaultValue("33554432") long maxBodyBytes) {}
+            @DefaultValue("33554432") long maxBodyBytes,
+            @DefaultValue("60s") java.time.Duration validatorReleaseAfter) {}
 }

@@ -122,6 +122,24 @@ class ProfileValidatorTest {
     }
 
     @Test
+    void unusedValidatorShouldBeLetGoAndBuiltAgainOnTheNextValidation() {
+        // given: a node that validates on request, after one validation
+        ProfileValidator onRequest = new ProfileValidator(CONTEXT, false);
+        onRequest.validate(heartRate(), null);
+        assertThat(onRequest.isLoaded()).isTrue();
+
+        // when / then: kept while used recently, let go when unused, and loaded again to validate
+        assertThat(onRequest.releaseIfUnusedFor(java.time.Duration.ofDays(1))).isFalse();
+        assertThat(onRequest.releaseIfUnusedFor(java.time.Duration.ZERO)).isTrue();
+        assertThat(onRequest.isLoaded()).isFalse();
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.addHeader(ProfileValidator.HEADER, "full");
+        assertThatThrownBy(() -> onRequest.validateIfRequested(badClinicalStatus(), request))
+                .isInstanceOf(UnprocessableEntityException.class);
+        assertThat(onRequest.isLoaded()).isTrue();
+    }
+
+    @Test
     void writeShouldNotBeValidatedWhenNeitherTheNodeNorTheRequestAsks() {
         // given
         ProfileValidator onRequest = new ProfileValidator(CONTEXT, false);
