@@ -37,18 +37,30 @@ public final class FhirRecords {
     private final IndexExtractor indexer;
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
+    private final RecordIntegrity integrity;
 
     /** The records of a node: its store, and its blind index for identifier tokens. */
     public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex) {
-        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex));
+        return of(context, store, blindIndex, RecordIntegrity.NONE);
     }
 
-    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer) {
+    /** The records of a node, with the anchoring shown on read and checked by {@code $verify}. */
+    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex,
+            RecordIntegrity integrity) {
+        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex), integrity);
+    }
+
+    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer, RecordIntegrity integrity) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
+        this.integrity = integrity;
+    }
+
+    RecordIntegrity integrity() {
+        return integrity;
     }
 
     public FhirContext context() {
@@ -129,6 +141,30 @@ public final class FhirRecords {
         return resources;
     }
 
+    /**
+     * Verifies every version of a resource, or, for a Patient, of everything in its compartment (the patient and
+     * the current resources that reference it), listing each version.
+     */
+    public org.hl7.fhir.r4.model.Parameters verify(ResourceKey key) {
+        List<ResourceKey> keys = new ArrayList<>();
+        keys.add(key);
+        if (key.type().equals("Patient")) {
+            keys.addAll(store.findReferencing(key));
+        }
+        var verifier = integrity.verifier();
+        var scope = org.bbehr.core.verify.VerifyScope.of(keys);
+        if (verifier.count(scope) == 0) {
+            throw new ResourceNotFoundException(new IdType(key.type(), key.id()));
+        }
+        return VerifyParameters.of(verifier.verify(scope, true, done -> { }));
+    }
+
+    /** Verifies every version in the store, listing those not verified. */
+    public org.hl7.fhir.r4.model.Parameters verifyAll() {
+        return VerifyParameters.of(integrity.verifier().verify(org.bbehr.core.verify.VerifyScope.everything(), false,
+                done -> { }));
+    }
+
     /** Validates, serializes and indexes a resource for a write, without writing it. */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
         return prepare(key, resource, expected, inTransaction, Set.of());
@@ -156,6 +192,7 @@ public final class FhirRecords {
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);
         meta.setLastUpdatedElement(null);
+        AnchorMeta.strip(meta);
         if (meta.isEmpty()) {
             ((Resource) resource).setMeta(null);
         }
@@ -169,6 +206,7 @@ public final class FhirRecords {
         resource.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
         resource.getMeta().setVersionId(Long.toString(stored.version()));
         resource.getMeta().setLastUpdatedElement(new InstantType(java.util.Date.from(stored.lastUpdated())));
+        integrity.stateOf(stored.key(), stored.version()).ifPresent(state -> AnchorMeta.add(resource.getMeta(), state));
         return resource;
     }
 

@@ -109,6 +109,12 @@ public class TypeProvider implements IResourceProvider {
                 records.store().typeHistory(typeName(), HistoryBundle.instant(since), offset, count));
     }
 
+    /** Every version of this resource (of a Patient: of its compartment) checked against the chain. */
+    @ca.uhn.fhir.rest.annotation.Operation(name = "$verify", idempotent = true)
+    public org.hl7.fhir.r4.model.Parameters verify(@IdParam IdType id) {
+        return records.verify(key(id));
+    }
+
     @Validate
     public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Mode ValidationModeEnum mode,
             @Validate.Profile String profile) {

@@ -1,0 +1,43 @@
+package org.bbehr.app.fhir;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.anchor.AnchorState;
+import org.bbehr.core.anchor.AnchorStates;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.verify.RecordVerifier;
+
+/**
+ * What the FHIR server knows of anchoring: each version's anchor state (for {@code meta}) and a verifier for
+ * {@code $verify}. A node without a chain or without an anchoring store has neither.
+ */
+public final class RecordIntegrity {
+
+    public static final RecordIntegrity NONE = new RecordIntegrity(null, null);
+
+    private final AnchorStates states;
+    private final Supplier<RecordVerifier> verifier;
+
+    /**
+     * @param states the anchor states, or null
+     * @param verifier gives a verifier (it may throw while the node's hospital is unknown), or null
+     */
+    public RecordIntegrity(AnchorStates states, Supplier<RecordVerifier> verifier) {
+        this.states = states;
+        this.verifier = verifier;
+    }
+
+    Optional<AnchorState> stateOf(ResourceKey key, long version) {
+        return states == null ? Optional.empty() : states.find(key, version);
+    }
+
+    RecordVerifier verifier() {
+        if (verifier == null) {
+            throw new BbehrException(ErrorCode.VERIFY_NO_CHAIN, "this node has no chain or no anchoring store, so"
+                    + " it cannot verify records");
+        }
+        return verifier.get();
+    }
+}
