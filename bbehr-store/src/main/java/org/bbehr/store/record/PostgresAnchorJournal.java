@@ -180,7 +180,7 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     @Override
     public List<AnchorBatch> findAnchoredSince(Instant since, int max) {
         return batches("SELECT " + BATCH_COLUMNS + " FROM anchor_batches WHERE anchored AND anchored_at >= ?"
-                + " ORDER BY anchored_at DESC LIMIT ?", s -> {
+                + " ORDER BY anchored_at DESC, id DESC LIMIT ?", s -> {
                     s.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
                     s.setInt(2, max);
                 });
