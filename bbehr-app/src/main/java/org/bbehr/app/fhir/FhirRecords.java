@@ -159,6 +159,20 @@ public final class FhirRecords {
         return VerifyParameters.of(verifier.verify(scope, true, done -> { }));
     }
 
+    /**
+     * What a third party needs to check one version without this node: its exact stored bytes, its salt, the leaf's
+     * fields, the root and the proof, and the contract to ask.
+     */
+    public org.hl7.fhir.r4.model.Parameters proof(ResourceKey key, long version) {
+        var found = new java.util.ArrayList<org.bbehr.core.verify.VersionEvidence>();
+        integrity.evidence().forEachPage(org.bbehr.core.verify.VerifyScope.of(List.of(key)),
+                page -> page.stream().filter(e -> e.version() == version).forEach(found::add));
+        if (found.isEmpty()) {
+            throw new ResourceNotFoundException("no version " + version + " of " + key);
+        }
+        return ProofParameters.of(found.getFirst(), integrity.recordAnchor());
+    }
+
     /** Verifies every version in the store, listing those not verified. */
     public org.hl7.fhir.r4.model.Parameters verifyAll() {
         return VerifyParameters.of(integrity.verifier().verify(org.bbehr.core.verify.VerifyScope.everything(), false,

@@ -7,6 +7,7 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.verify.EvidenceSource;
 import org.bbehr.core.verify.RecordVerifier;
 
 /**
@@ -15,18 +16,41 @@ import org.bbehr.core.verify.RecordVerifier;
  */
 public final class RecordIntegrity {
 
-    public static final RecordIntegrity NONE = new RecordIntegrity(null, null);
+    public static final RecordIntegrity NONE = new RecordIntegrity(null, null, null, null);
 
     private final AnchorStates states;
     private final Supplier<RecordVerifier> verifier;
+    private final EvidenceSource evidence;
+    private final String recordAnchor;
 
     /**
      * @param states the anchor states, or null
      * @param verifier gives a verifier (it may throw while the node's hospital is unknown), or null
+     * @param evidence the store's evidence, for proofs of single versions, or null
+     * @param recordAnchor the RecordAnchor contract's address, or null
      */
-    public RecordIntegrity(AnchorStates states, Supplier<RecordVerifier> verifier) {
+    public RecordIntegrity(AnchorStates states, Supplier<RecordVerifier> verifier, EvidenceSource evidence,
+            String recordAnchor) {
         this.states = states;
         this.verifier = verifier;
+        this.evidence = evidence;
+        this.recordAnchor = recordAnchor;
+    }
+
+    EvidenceSource evidence() {
+        if (evidence == null) {
+            throw noChain();
+        }
+        return evidence;
+    }
+
+    String recordAnchor() {
+        return recordAnchor;
+    }
+
+    private static BbehrException noChain() {
+        return new BbehrException(ErrorCode.VERIFY_NO_CHAIN, "this node has no chain or no anchoring store, so"
+                + " it cannot verify records");
     }
 
     Optional<AnchorState> stateOf(ResourceKey key, long version) {
@@ -35,8 +59,7 @@ public final class RecordIntegrity {
 
     RecordVerifier verifier() {
         if (verifier == null) {
-            throw new BbehrException(ErrorCode.VERIFY_NO_CHAIN, "this node has no chain or no anchoring store, so"
-                    + " it cannot verify records");
+            throw noChain();
         }
         return verifier.get();
     }

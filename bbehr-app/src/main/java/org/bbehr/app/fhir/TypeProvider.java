@@ -115,6 +115,16 @@ public class TypeProvider implements IResourceProvider {
         return records.verify(key(id));
     }
 
+    /** A version's stored bytes, salt and Merkle proof, for checking it against the chain without this node. */
+    @ca.uhn.fhir.rest.annotation.Operation(name = "$proof", idempotent = true)
+    public org.hl7.fhir.r4.model.Parameters proof(@IdParam IdType id,
+            @ca.uhn.fhir.rest.annotation.OperationParam(name = "version") org.hl7.fhir.r4.model.IntegerType version) {
+        ResourceKey key = key(id);
+        long wanted = version != null && version.getValue() != null ? version.getValue()
+                : records.current(key).version();
+        return records.proof(key, wanted);
+    }
+
     @Validate
     public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Mode ValidationModeEnum mode,
             @Validate.Profile String profile) {

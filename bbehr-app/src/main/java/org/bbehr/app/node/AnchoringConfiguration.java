@@ -62,6 +62,7 @@ class AnchoringConfiguration {
         return new RecordIntegrity(journal, () -> new RecordVerifier(postgres.evidence(), ledger,
                 ledger.findHospitalOfNode(ledger.signer()).orElseThrow(() -> new BbehrException(
                         ErrorCode.ANCHOR_NOT_READY, "this node's address is not a hospital's node in the directory,"
-                                + " so there is no hospital to verify its records against"))));
+                                + " so there is no hospital to verify its records against"))),
+                postgres.evidence(), ledger.deployment().recordAnchor().value());
     }
 }
