@@ -3,12 +3,12 @@
 //
 //   node verify-record.mjs proof.json RPC_URL [RECORD_ANCHOR_ADDRESS]
 //
-// Needs Node 18+ and js-sha3 (npm i js-sha3; the contracts/ folder of this project already has it). Take the
+// Needs Node 18+ and js-sha3 in the current folder (npm i js-sha3; in this project, run it from contracts/). Take the
 // RecordAnchor address from the consortium's deployment file; the one in proof.json is only what the node says.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
+const require = createRequire(process.cwd() + "/"); // js-sha3 from where you run it
 const { keccak256 } = require("js-sha3");
 const [file, rpc, anchorAddress] = process.argv.slice(2);
 const parameters = JSON.parse(readFileSync(file, "utf8")).parameter;

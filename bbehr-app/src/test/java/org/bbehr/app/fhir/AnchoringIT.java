@@ -127,6 +127,74 @@ class AnchoringIT {
     }
 
     @Test
+    void proofShouldLetAThirdPartyVerifyAVersionOnChainAlone() throws Exception {
+        // given
+        IdType observation = create(observationOf(create(Fixtures.alicePatient()), "8310-5"));
+        awaitAnchored(Observation.class, observation);
+        Parameters proof = client.operation().onInstance(observation).named("$proof")
+                .withParameter(Parameters.class, "version", new org.hl7.fhir.r4.model.IntegerType(1)).useHttpGet()
+                .execute();
+        // when: someone with only these parameters and the chain checks it (docs/verify.md, web3j)
+        byte[] content = ((org.hl7.fhir.r4.model.Base64BinaryType) proof.getParameterValue("content")).getValue();
+        byte[] contentHash = org.web3j.crypto.Hash.sha3(concat(hex(string(proof, "salt")), content));
+        List<org.web3j.abi.datatypes.generated.Bytes32> siblings = proof.getParameter().stream()
+                .filter(p -> p.getName().equals("proof"))
+                .map(p -> new org.web3j.abi.datatypes.generated.Bytes32(hex(p.getValue().primitiveValue()))).toList();
+        var call = new org.web3j.abi.datatypes.Function("verifyRecord", List.of(
+                new org.web3j.abi.datatypes.generated.Bytes32(hex(string(proof, "root"))),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Bytes32.class, siblings),
+                new org.web3j.abi.datatypes.generated.Uint32(Long.parseLong(string(proof, "hospitalId"))),
+                new org.web3j.abi.datatypes.Utf8String(string(proof, "type")),
+                new org.web3j.abi.datatypes.Utf8String(string(proof, "id")),
+                new org.web3j.abi.datatypes.generated.Uint64(Long.parseLong(string(proof, "version"))),
+                new org.web3j.abi.datatypes.generated.Bytes32(contentHash)),
+                List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.generated.Uint32>() { }));
+        var web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
+        var result = web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null,
+                chain.deployment().recordAnchor().value(), org.web3j.abi.FunctionEncoder.encode(call)),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send();
+        // then
+        assertThat(result.isReverted()).as(String.valueOf(result.getRevertReason())).isFalse();
+        assertThat(new java.math.BigInteger(result.getValue().substring(2, 66), 16).intValue()).isEqualTo(hospitalId);
+        assertThat(string(proof, "content")).isNotNull();
+        assertThat(new String(content, java.nio.charset.StandardCharsets.UTF_8)).contains("8310-5")
+                .doesNotContain("versionId").doesNotContain(AnchorMeta.URL);
+        // and the Node script of docs/verify.md agrees, and refuses altered content
+        Path file = java.nio.file.Files.createTempFile("proof", ".json");
+        java.nio.file.Files.writeString(file, CONTEXT.newJsonParser().encodeResourceToString(proof));
+        assertThat(runVerifyScript(file)).startsWith("VERIFIED: Observation/" + observation.getIdPart() + " version 1");
+        ((org.hl7.fhir.r4.model.Base64BinaryType) proof.getParameterValue("content"))
+                .setValue(new String(content, java.nio.charset.StandardCharsets.UTF_8).replace("8310-5", "8310-6")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(file, CONTEXT.newJsonParser().encodeResourceToString(proof));
+        assertThat(runVerifyScript(file)).startsWith("NOT VERIFIED");
+    }
+
+    private static String runVerifyScript(Path proofFile) throws Exception {
+        Path home = Path.of(System.getProperty("bbehr.home"));
+        Process process = new ProcessBuilder("node", home.resolve("docs/verify-record.mjs").toString(),
+                proofFile.toString(), chain.rpcUrl(), chain.deployment().recordAnchor().value())
+                .directory(home.resolve("contracts").toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    private static String string(Parameters parameters, String name) {
+        return parameters.getParameterValue(name).primitiveValue();
+    }
+
+    private static byte[] hex(String value) {
+        return org.web3j.utils.Numeric.hexStringToByteArray(value);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void anAnchorExtensionSentBackShouldNotBeStored() {
         // given
         IdType patient = create(Fixtures.alicePatient());

@@ -129,18 +129,18 @@ final class PostgresEvidence implements EvidenceSource {
                 Bytes32.wrap(rows.getBytes(first + 5)), rows.getLong(first + 6));
     }
 
-    /** Unwraps each resource's data key once, then decrypts the page's versions in parallel. */
+    /** Unwraps each resource's data key once, then decrypts the page's versions; both in parallel. */
     private List<VersionEvidence> open(List<Row> rows, Map<ResourceKey, VersionEvidence.Erasure> erasures) {
-        Map<ResourceKey, Object> keys = new HashMap<>();
-        for (Row row : rows) {
-            if (row.wrapped() != null && !keys.containsKey(row.key())) {
-                try {
-                    keys.put(row.key(), dataKeys.open(row.key(), row.wrapped()));
-                } catch (BbehrException e) {
-                    keys.put(row.key(), "content changed: the data key does not unwrap");
-                }
+        Map<ResourceKey, byte[]> wrapped = new HashMap<>();
+        rows.stream().filter(r -> r.wrapped() != null).forEach(r -> wrapped.putIfAbsent(r.key(), r.wrapped()));
+        Map<ResourceKey, Object> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        wrapped.entrySet().parallelStream().forEach(entry -> {
+            try {
+                keys.put(entry.getKey(), dataKeys.unwrapForScan(entry.getKey(), entry.getValue()));
+            } catch (BbehrException e) {
+                keys.put(entry.getKey(), "content changed: the data key does not unwrap");
             }
-        }
+        });
         return rows.parallelStream().map(row -> evidence(row, keys.get(row.key()), erasures.get(row.key())))
                 .toList();
     }
