@@ -46,7 +46,7 @@ public final class RecordVerifier {
     public VerificationReport verify(VerifyScope scope, boolean keepVerified, LongConsumer progress) {
         Map<VerificationStatus, Long> counts = VerificationReport.zeroCounts();
         List<Verdict> kept = new ArrayList<>();
-        Map<Bytes32, Optional<Anchor>> roots = new ConcurrentHashMap<>();
+        Chain roots = new Chain(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         long[] done = {0};
         source.forEachPage(scope, page -> {
             List<Verdict> verdicts = page.parallelStream().map(e -> judge(e, roots)).toList();
@@ -62,7 +62,10 @@ public final class RecordVerifier {
         return new VerificationReport(counts, kept);
     }
 
-    Verdict judge(VersionEvidence e, Map<Bytes32, Optional<Anchor>> roots) {
+    /** What one verification learns as it goes: each root's anchor, and the tree nodes proven under each root. */
+    private record Chain(Map<Bytes32, Optional<Anchor>> anchors, Map<Bytes32, java.util.Set<Bytes32>> proven) {}
+
+    private Verdict judge(VersionEvidence e, Chain roots) {
         if (e.erased()) {
             return judgeErased(e, roots);
         }
@@ -85,7 +88,7 @@ public final class RecordVerifier {
         return verdict(e, VerificationStatus.TAMPERED, "its anchor record (pending row or proof) is missing", null);
     }
 
-    private Verdict judgeErased(VersionEvidence e, Map<Bytes32, Optional<Anchor>> roots) {
+    private Verdict judgeErased(VersionEvidence e, Chain roots) {
         VersionEvidence.Erasure erasure = e.erasure();
         if (erasure == null) {
             return verdict(e, VerificationStatus.TAMPERED, "data key missing and no erasure marker", null);
@@ -111,21 +114,22 @@ public final class RecordVerifier {
     }
 
     /** Why the leaf of {@code hash} does not verify, or null when it does (an unconfirmed root is not looked up). */
-    private String checkLeaf(ResourceKey key, long version, Bytes32 hash, AnchoredLeaf leaf,
-            Map<Bytes32, Optional<Anchor>> roots) {
+    private String checkLeaf(ResourceKey key, long version, Bytes32 hash, AnchoredLeaf leaf, Chain roots) {
         if (leaf.hospitalId() != hospitalId) {
             return "wrong hospital: the leaf claims hospital " + leaf.hospitalId() + ", this node is hospital "
                     + hospitalId;
         }
         Bytes32 leafHash = new RecordLeaf(leaf.hospitalId(), key, version, hash).hash();
-        if (!MerkleTree.verify(leaf.root(), leaf.proof(), leafHash)) {
+        java.util.Set<Bytes32> proven = roots.proven().computeIfAbsent(leaf.root(),
+                r -> ConcurrentHashMap.newKeySet());
+        if (!MerkleTree.verify(leaf.root(), leaf.proof(), leafHash, proven)) {
             return leaf.contentHash().equals(hash) ? "proof invalid: it does not lead from the leaf to the root"
                     : "content changed: its hash is not the one anchored";
         }
         if (!leaf.confirmed()) {
             return null;
         }
-        Optional<Anchor> anchor = roots.computeIfAbsent(leaf.root(), ledger::findAnchor);
+        Optional<Anchor> anchor = roots.anchors().computeIfAbsent(leaf.root(), ledger::findAnchor);
         if (anchor.isEmpty()) {
             return "root not on chain: " + leaf.root();
         }

@@ -77,6 +77,8 @@ final class PostgresEvidence implements EvidenceSource {
             try (PreparedStatement select = c.prepareStatement(VERSIONS + where(scope)
                     + " ORDER BY r.type, r.id, g.v")) {
                 select.setFetchSize(PAGE);
+                // server-prepared from the first run, so ciphertexts arrive as binary, not as hex text to decode
+                select.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 bind(c, select, scope);
                 try (ResultSet rows = select.executeQuery()) {
                     List<Row> batch = new ArrayList<>(PAGE);
