@@ -57,6 +57,11 @@ public enum ErrorCode {
     RECORD_TAMPERED("EHR-5006", null),
     STORE_UNAVAILABLE("EHR-5010", null),
 
+    // 52xx: anchoring and verification
+    VERIFY_TAMPERED("EHR-5200", null),
+    VERIFY_NO_CHAIN("EHR-5201", null),
+    ANCHOR_NOT_READY("EHR-5202", null),
+
     // 3xxx: keys
     KEYSTORE_NOT_FOUND("EHR-3001", null),
     KEYSTORE_EXISTS("EHR-3002", null),

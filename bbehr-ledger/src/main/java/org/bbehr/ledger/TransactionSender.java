@@ -240,13 +240,13 @@ final class TransactionSender {
         return nextNonce++;
     }
 
-    private void resyncNonce() {
+    void resyncNonce() {
         synchronized (nonceLock) {
             nextNonce = -1;
         }
     }
 
-    private long pendingNonce() {
+    long pendingNonce() {
         var response = rpc.send(web3j.ethGetTransactionCount(credentials.getAddress(), DefaultBlockParameterName.PENDING));
         requireNoError(response, "eth_getTransactionCount");
         return response.getTransactionCount().longValueExact();

@@ -120,6 +120,16 @@ public final class Web3jLedger implements Ledger, AutoCloseable {
     }
 
     @Override
+    public long pendingNonce() {
+        return sender.pendingNonce();
+    }
+
+    @Override
+    public void forgetNonce() {
+        sender.resyncNonce();
+    }
+
+    @Override
     public Optional<Hospital> findHospital(int hospitalId) {
         HospitalDirectory.Hospital found = view(contracts.directory(),
                 contracts.directory().getHospital(BigInteger.valueOf(hospitalId)));

@@ -9,7 +9,9 @@ import picocli.CommandLine.Parameters;
 /** {@code bbehr erase Type/id}: makes every version of a resource unreadable for ever. */
 @Command(name = "erase", mixinStandardHelpOptions = true,
         description = "Erase a resource: delete its data keys so that every version becomes unreadable for ever. "
-                + "Refused under legal hold. Old backups keep the wrapped key until the key-encryption key that "
+                + "Refused under legal hold. An erasure marker (resource, versions, reason, time, who) is anchored on "
+                + "chain by the node, so the erasure is told apart from tampering. Old backups keep the wrapped key "
+                + "until the key-encryption key that "
                 + "wrapped it is rotated and retired (docs/keys.md).")
 final class EraseCommand implements Runnable {
 
@@ -39,7 +41,8 @@ final class EraseCommand implements Runnable {
             store.erase(key, reason, actor);
             return key;
         });
-        spec.commandLine().getOut().println(key + " erased: its data keys are deleted and no version can be read.");
+        spec.commandLine().getOut().println(key + " erased: its data keys are deleted and no version can be read;"
+                + " its erasure marker is anchored by the node (docs/verify.md).");
         spec.commandLine().getOut().flush();
     }
 }

@@ -36,7 +36,8 @@ public final class ErrorTranslation {
             case RECORD_VERSION_CONFLICT -> new PreconditionFailedException(message);
             case RECORD_REFERENCED -> new ResourceVersionConflictException(message);
             case RECORD_ERASED -> new ResourceGoneException(message);
-            case STORE_UNAVAILABLE, LEDGER_UNAVAILABLE -> new ServiceUnavailableException(message);
+            case STORE_UNAVAILABLE, LEDGER_UNAVAILABLE, ANCHOR_NOT_READY -> new ServiceUnavailableException(message);
+            case VERIFY_NO_CHAIN -> new ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException(message);
             default -> new InternalErrorException(message);
         };
     }

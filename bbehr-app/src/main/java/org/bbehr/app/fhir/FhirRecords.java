@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -36,18 +38,30 @@ public final class FhirRecords {
     private final IndexExtractor indexer;
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
+    private final RecordIntegrity integrity;
 
     /** The records of a node: its store, and its blind index for identifier tokens. */
     public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex) {
-        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex));
+        return of(context, store, blindIndex, RecordIntegrity.NONE);
     }
 
-    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer) {
+    /** The records of a node, with the anchoring shown on read and checked by {@code $verify}. */
+    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex,
+            RecordIntegrity integrity) {
+        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex), integrity);
+    }
+
+    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer, RecordIntegrity integrity) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
+        this.integrity = integrity;
+    }
+
+    RecordIntegrity integrity() {
+        return integrity;
     }
 
     public FhirContext context() {
@@ -133,6 +147,44 @@ public final class FhirRecords {
         return resources;
     }
 
+    /**
+     * Verifies every version of a resource, or, for a Patient, of everything in its compartment (the patient and
+     * the current resources that reference it), listing each version.
+     */
+    public org.hl7.fhir.r4.model.Parameters verify(ResourceKey key) {
+        List<ResourceKey> keys = new ArrayList<>();
+        keys.add(key);
+        if (key.type().equals("Patient")) {
+            keys.addAll(store.findReferencing(key));
+        }
+        var verifier = integrity.verifier();
+        var scope = org.bbehr.core.verify.VerifyScope.of(keys);
+        if (verifier.count(scope) == 0) {
+            throw new ResourceNotFoundException(new IdType(key.type(), key.id()));
+        }
+        return VerifyParameters.of(verifier.verify(scope, true, done -> { }));
+    }
+
+    /**
+     * What a third party needs to check one version without this node: its exact stored bytes, its salt, the leaf's
+     * fields, the root and the proof, and the contract to ask.
+     */
+    public org.hl7.fhir.r4.model.Parameters proof(ResourceKey key, long version) {
+        var found = new java.util.ArrayList<org.bbehr.core.verify.VersionEvidence>();
+        integrity.evidence().forEachPage(org.bbehr.core.verify.VerifyScope.of(List.of(key)),
+                page -> page.stream().filter(e -> e.version() == version).forEach(found::add));
+        if (found.isEmpty()) {
+            throw new ResourceNotFoundException("no version " + version + " of " + key);
+        }
+        return ProofParameters.of(found.getFirst(), integrity.recordAnchor());
+    }
+
+    /** Verifies every version in the store, listing those not verified. */
+    public org.hl7.fhir.r4.model.Parameters verifyAll() {
+        return VerifyParameters.of(integrity.verifier().verify(org.bbehr.core.verify.VerifyScope.everything(), false,
+                done -> { }));
+    }
+
     /** Validates, serializes and indexes a resource for a write, without writing it. */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
         return prepare(key, resource, expected, inTransaction, Set.of());
@@ -160,6 +212,7 @@ public final class FhirRecords {
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);
         meta.setLastUpdatedElement(null);
+        AnchorMeta.strip(meta);
         if (meta.isEmpty()) {
             ((Resource) resource).setMeta(null);
         }
@@ -167,13 +220,23 @@ public final class FhirRecords {
         return new ResourceWrite.Put(key, expected, content, indexer.extract(resource));
     }
 
-    /** The stored bytes as a resource, with the version's id and time in {@code meta}. */
+    /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */
     public IBaseResource toResource(StoredVersion stored) {
+        return toResource(stored, anchorOf(stored));
+    }
+
+    IBaseResource toResource(StoredVersion stored, Optional<AnchorState> anchor) {
         Resource resource = (Resource) parse(stored);
         resource.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
         resource.getMeta().setVersionId(Long.toString(stored.version()));
         resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
+        anchor.ifPresent(state -> AnchorMeta.add(resource.getMeta(), state));
         return resource;
+    }
+
+    /** A version's anchoring, if the node anchors. */
+    Optional<AnchorState> anchorOf(StoredVersion stored) {
+        return integrity.stateOf(stored.key(), stored.version());
     }
 
     StoredVersion current(ResourceKey key) {

@@ -25,6 +25,12 @@ public final class SystemProvider {
         return transactions.process(bundle, request);
     }
 
+    /** Every version in the store checked against the chain; lists the versions not verified. */
+    @ca.uhn.fhir.rest.annotation.Operation(name = "$verify", idempotent = true)
+    public org.hl7.fhir.r4.model.Parameters verify() {
+        return records.verifyAll();
+    }
+
     @History
     public IBundleProvider history(@Since InstantType since) {
         return new HistoryBundle(records, (offset, count) ->

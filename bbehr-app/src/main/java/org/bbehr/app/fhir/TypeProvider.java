@@ -18,7 +18,9 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -57,7 +59,9 @@ public class TypeProvider implements IResourceProvider {
     public IBaseResource read(@IdParam IdType id, RequestDetails request) {
         ResourceKey key = key(id);
         StoredVersion stored = id.hasVersionIdPart() ? records.version(key, versionOf(id)) : records.current(key);
-        return StoredJsonResponses.stub(records.context(), stored, request).orElseGet(() -> records.toResource(stored));
+        Optional<AnchorState> anchor = records.anchorOf(stored);
+        return StoredJsonResponses.stub(records.context(), stored, anchor, request)
+                .orElseGet(() -> records.toResource(stored, anchor));
     }
 
     @Update
@@ -109,6 +113,22 @@ public class TypeProvider implements IResourceProvider {
     public IBundleProvider typeHistory(@Since InstantType since) {
         return new HistoryBundle(records, (offset, count) ->
                 records.store().typeHistory(typeName(), HistoryBundle.instant(since), offset, count));
+    }
+
+    /** Every version of this resource (of a Patient: of its compartment) checked against the chain. */
+    @ca.uhn.fhir.rest.annotation.Operation(name = "$verify", idempotent = true)
+    public org.hl7.fhir.r4.model.Parameters verify(@IdParam IdType id) {
+        return records.verify(key(id));
+    }
+
+    /** A version's stored bytes, salt and Merkle proof, for checking it against the chain without this node. */
+    @ca.uhn.fhir.rest.annotation.Operation(name = "$proof", idempotent = true)
+    public org.hl7.fhir.r4.model.Parameters proof(@IdParam IdType id,
+            @ca.uhn.fhir.rest.annotation.OperationParam(name = "version") org.hl7.fhir.r4.model.IntegerType version) {
+        ResourceKey key = key(id);
+        long wanted = version != null && version.getValue() != null ? version.getValue()
+                : records.current(key).version();
+        return records.proof(key, wanted);
     }
 
     @Validate

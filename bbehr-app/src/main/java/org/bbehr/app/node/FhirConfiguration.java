@@ -27,8 +27,10 @@ class FhirConfiguration {
     }
 
     @Bean
-    FhirRecords fhirRecords(FhirContext context, RecordStore store, BlindIndex blindIndex) {
-        return FhirRecords.of(context, store, blindIndex);
+    FhirRecords fhirRecords(FhirContext context, RecordStore store, BlindIndex blindIndex,
+            org.springframework.beans.factory.ObjectProvider<org.bbehr.app.fhir.RecordIntegrity> integrity) {
+        return FhirRecords.of(context, store, blindIndex,
+                integrity.getIfAvailable(() -> org.bbehr.app.fhir.RecordIntegrity.NONE));
     }
 
     @Bean

@@ -17,7 +17,22 @@ public record NodeProperties(
         @DefaultValue Store store,
         @DefaultValue Fhir fhir,
         @DefaultValue Chain chain,
-        @DefaultValue Keys keys) {
+        @DefaultValue Keys keys,
+        @DefaultValue Anchoring anchoring) {
+
+    /**
+     * How versions are anchored: a batch as soon as {@code maxBatch} versions wait or the oldest has waited
+     * {@code maxDelay}; roots anchored within {@code recheckWindow} are looked up again every {@code recheckInterval}.
+     */
+    public record Anchoring(@DefaultValue("1000") int maxBatch, @DefaultValue("1s") java.time.Duration maxDelay,
+            @DefaultValue("10s") java.time.Duration recheckInterval, @DefaultValue("1h") java.time.Duration recheckWindow,
+            @DefaultValue("2s") java.time.Duration retryDelay) {
+
+        public org.bbehr.core.anchor.AnchorSettings settings() {
+            return new org.bbehr.core.anchor.AnchorSettings(maxBatch, maxDelay, recheckInterval, recheckWindow,
+                    retryDelay);
+        }
+    }
 
     /**
      * The record keys from configuration instead of {@code <dataDir>/keys} (e.g. from a secret store through

@@ -34,6 +34,12 @@ final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code bbehr <command> --port N args…} and waits until it is ready. */
     static NodeProcess start(String subcommand, Path dir, String logName, String... args) throws Exception {
+        return start(subcommand, dir, logName, java.util.Map.of(), args);
+    }
+
+    /** Like {@link #start(String, Path, String, String...)}, with extra environment variables (node settings). */
+    static NodeProcess start(String subcommand, Path dir, String logName, java.util.Map<String, String> environment,
+            String... args) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -41,8 +47,10 @@ final class NodeProcess implements AutoCloseable {
                 "-jar", System.getProperty("bbehr.jar"), subcommand, "--port", Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = dir.resolve(logName);
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         NodeProcess node = new NodeProcess(process, port, log);
         node.awaitReady(Duration.ofSeconds(90));
         return node;

@@ -50,6 +50,15 @@ public interface Ledger {
     /** Whether the chain knows the transaction, mined or waiting in its pool. */
     boolean isKnown(Bytes32 transactionHash);
 
+    /** The next nonce the chain expects from the signer, counting transactions waiting in its pool. */
+    long pendingNonce();
+
+    /**
+     * Forgets the nonce this ledger would sign with next, so that the next signature asks the chain: for after the
+     * chain rolled back or lost transactions of the signer.
+     */
+    void forgetNonce();
+
     /** Runs a consortium-admin call through the timelock when its delay is zero: schedule, then execute. */
     default TransactionOutcome administer(LedgerCall.DirectoryCall call) {
         Bytes32 salt = Bytes32.random();

@@ -62,6 +62,29 @@ public final class MerkleTree {
         return computed.equals(root);
     }
 
+    /**
+     * Like {@link #verify(Bytes32, List, Bytes32)} for many leaves of one tree: {@code proven} holds nodes already
+     * shown to lead to {@code root} (thread-safe; start with an empty set per root). A walk that reaches one of them
+     * stops there, since the rest of its path is proven; a successful walk adds its nodes.
+     */
+    public static boolean verify(Bytes32 root, List<Bytes32> proof, Bytes32 leaf, java.util.Set<Bytes32> proven) {
+        List<Bytes32> path = new ArrayList<>(proof.size() + 1);
+        Bytes32 computed = leaf;
+        for (Bytes32 sibling : proof) {
+            if (proven.contains(computed)) {
+                proven.addAll(path);
+                return true;
+            }
+            path.add(computed);
+            computed = parent(computed, sibling);
+        }
+        if (computed.equals(root) || proven.contains(computed)) {
+            proven.addAll(path);
+            return true;
+        }
+        return false;
+    }
+
     static Bytes32 parent(Bytes32 a, Bytes32 b) {
         byte[] left = a.toArray();
         byte[] right = b.toArray();

@@ -55,4 +55,19 @@ class MerkleTreeTest {
         return IntStream.range(0, size)
                 .mapToObj(i -> Keccak.hash(("leaf " + i).getBytes(StandardCharsets.UTF_8))).toList();
     }
+
+    @Test
+    void verifyingManyLeavesWithProvenNodesShouldAcceptEveryLeafAndStillRefuseAWrongProof() {
+        // given
+        List<Bytes32> leaves = IntStream.range(0, 7).mapToObj(i -> Bytes32.random()).toList();
+        MerkleTree tree = new MerkleTree(leaves);
+        java.util.Set<Bytes32> proven = new java.util.HashSet<>();
+        // when / then
+        for (int i = 0; i < leaves.size(); i++) {
+            assertThat(MerkleTree.verify(tree.root(), tree.proof(i), leaves.get(i), proven)).isTrue();
+        }
+        assertThat(MerkleTree.verify(tree.root(), tree.proof(0), Bytes32.random(), proven)).isFalse();
+        assertThat(MerkleTree.verify(tree.root(), List.of(Bytes32.random()), leaves.get(3), new java.util.HashSet<>()))
+                .isFalse();
+    }
 }

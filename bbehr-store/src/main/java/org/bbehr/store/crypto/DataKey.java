@@ -51,9 +51,15 @@ public final class DataKey {
 
     /** Encrypts a version's content behind a new random salt. */
     public byte[] seal(ResourceKey key, long version, byte[] content) {
+        return seal(key, version, newSalt(), content);
+    }
+
+    /** Encrypts a version's content behind {@code salt} (the salt of its content hash). */
+    public byte[] seal(ResourceKey key, long version, byte[] salt, byte[] content) {
+        if (salt.length != SALT_BYTES) {
+            throw new IllegalArgumentException("a salt has " + SALT_BYTES + " bytes");
+        }
         byte[] plaintext = new byte[SALT_BYTES + content.length];
-        byte[] salt = new byte[SALT_BYTES];
-        RANDOM.nextBytes(salt);
         System.arraycopy(salt, 0, plaintext, 0, SALT_BYTES);
         System.arraycopy(content, 0, plaintext, SALT_BYTES, content.length);
         try {
@@ -61,6 +67,13 @@ public final class DataKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
+    }
+
+    /** A new random salt for a version. */
+    public static byte[] newSalt() {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        return salt;
     }
 
     /**

@@ -114,6 +114,15 @@ final class DataKeys {
         return dataKey;
     }
 
+    /**
+     * Unwraps a resource's data key without touching the cache, for a pass over the whole store (which would only
+     * churn it); a cached key is still used.
+     */
+    DataKey unwrapForScan(ResourceKey key, byte[] wrapped) {
+        DataKey cached = cache.get(key);
+        return cached != null ? cached : keys.kek().unwrap(key, wrapped);
+    }
+
     /** Caches data keys whose rows have been committed. */
     void remember(Map<ResourceKey, DataKey> committed) {
         committed.forEach(cache::put);

@@ -7,11 +7,14 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.store.crypto.DataKey;
 
 /**
  * Erases a resource in the caller's transaction: deletes its data key (so no version of it can ever be decrypted
- * again) and its index rows, marks it erased and logs who erased it and why. The ciphertexts stay, unreadable.
+ * again) and its index rows, marks it erased and logs who erased it and why, with an erasure marker that waits in
+ * the outbox to be anchored. The ciphertexts stay, unreadable.
  */
 final class Erasure {
 
@@ -19,7 +22,7 @@ final class Erasure {
 
     static void erase(Connection c, ResourceKey key, String reason, String actor, OffsetDateTime at)
             throws SQLException {
-        lockErasable(c, key);
+        long versions = lockErasable(c, key);
         for (String sql : new String[] {
                 "DELETE FROM data_keys WHERE type = ? AND id = ?",
                 "DELETE FROM identifier_tokens WHERE type = ? AND id = ?",
@@ -31,20 +34,25 @@ final class Erasure {
                 statement.executeUpdate();
             }
         }
+        ErasureMarker marker = new ErasureMarker(key, versions, reason, actor, at.toInstant(), DataKey.newSalt());
         try (PreparedStatement log = c.prepareStatement(
-                "INSERT INTO erasures (type, id, reason, actor, erased_at) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO erasures (type, id, reason, actor, erased_at, versions, salt) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             log.setString(1, key.type());
             log.setString(2, key.id());
             log.setString(3, reason);
             log.setString(4, actor);
             log.setObject(5, at);
+            log.setLong(6, versions);
+            log.setBytes(7, marker.salt());
             log.executeUpdate();
         }
+        Outbox.addMarker(c, marker, at);
     }
 
-    private static void lockErasable(Connection c, ResourceKey key) throws SQLException {
+    /** Locks the resource's row; returns its current version. */
+    private static long lockErasable(Connection c, ResourceKey key) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT erased, legal_hold FROM resources WHERE type = ? AND id = ? FOR UPDATE")) {
+                "SELECT erased, legal_hold, current_version FROM resources WHERE type = ? AND id = ? FOR UPDATE")) {
             select.setString(1, key.type());
             select.setString(2, key.id());
             try (ResultSet row = select.executeQuery()) {
@@ -55,6 +63,7 @@ final class Erasure {
                     throw new BbehrException(ErrorCode.RECORD_LEGAL_HOLD, key
                             + " is under legal hold and cannot be erased");
                 }
+                return row.getLong(3);
             }
         }
     }

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.StoredVersion;
 
 /** The outbox: one row per written version, added in the transaction that writes it, for the anchorer to take. */
@@ -12,18 +15,36 @@ final class Outbox {
 
     private Outbox() {}
 
-    static void add(Connection connection, List<StoredVersion> versions, OffsetDateTime createdAt)
-            throws SQLException {
+    /** Adds the record versions with their content hashes (same order). */
+    static void add(Connection connection, List<StoredVersion> versions, List<Bytes32> contentHashes,
+            OffsetDateTime createdAt) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (type, id, version, created_at) VALUES (?, ?, ?, ?)")) {
-            for (StoredVersion version : versions) {
+                "INSERT INTO outbox (type, id, version, created_at, kind, content_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < versions.size(); i++) {
+                StoredVersion version = versions.get(i);
                 insert.setString(1, version.key().type());
                 insert.setString(2, version.key().id());
                 insert.setLong(3, version.version());
                 insert.setObject(4, createdAt);
+                insert.setShort(5, (short) AnchorKind.RECORDS.ordinal());
+                insert.setBytes(6, contentHashes.get(i).toArray());
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+    }
+
+    /** Adds an erasure marker, to be anchored with kind erasures under the resource's last erased version. */
+    static void addMarker(Connection connection, ErasureMarker marker, OffsetDateTime createdAt) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (type, id, version, created_at, kind, content_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, marker.key().type());
+            insert.setString(2, marker.key().id());
+            insert.setLong(3, marker.versions());
+            insert.setObject(4, createdAt);
+            insert.setShort(5, (short) AnchorKind.ERASURES.ordinal());
+            insert.setBytes(6, marker.hash().toArray());
+            insert.executeUpdate();
         }
     }
 }

@@ -129,6 +129,11 @@ public final class PostgresRecordStore implements RecordStore {
         log.info("legal hold on {} {}", key, held ? "set" : "lifted");
     }
 
+    /** The evidence {@code $verify} checks: each version decrypted, with its outbox row, proof and batch. */
+    public org.bbehr.core.verify.EvidenceSource evidence() {
+        return new PostgresEvidence(transactions, dataKeys);
+    }
+
     /**
      * Rotates the key-encryption key: re-wraps every data key under a new KEK, then retires the old one. Resumes an
      * unfinished rotation instead of starting another.

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.record.ContentHash;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -58,11 +60,11 @@ final class WriteBatch {
         Map<ResourceKey, DataKey> created = dataKeys.create(connection,
                 written.stream().filter(k -> !existing.containsKey(k)).toList());
         keys.putAll(created);
-        insertVersions(versions, keys);
+        List<Bytes32> contentHashes = insertVersions(versions, keys);
         upsertResources(versions);
         IndexRows.delete(connection, existing.keySet());
         IndexRows.insert(connection, currentIndex(writes));
-        Outbox.add(connection, versions, now);
+        Outbox.add(connection, versions, contentHashes, now);
         IndexRows.requireUnreferenced(connection, deleted);
         return new Result(versions, created);
     }
@@ -123,7 +125,10 @@ final class WriteBatch {
         return versions;
     }
 
-    private void insertVersions(List<StoredVersion> versions, Map<ResourceKey, DataKey> keys) throws SQLException {
+    /** Stores each version sealed behind a new salt; returns their content hashes, {@code keccak256(salt ‖ bytes)}. */
+    private List<Bytes32> insertVersions(List<StoredVersion> versions, Map<ResourceKey, DataKey> keys)
+            throws SQLException {
+        List<Bytes32> hashes = new ArrayList<>(versions.size());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO versions (type, id, version, last_updated, deleted, ciphertext) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (StoredVersion version : versions) {
@@ -132,11 +137,15 @@ final class WriteBatch {
                 insert.setLong(3, version.version());
                 insert.setObject(4, now);
                 insert.setBoolean(5, version.deleted());
-                insert.setBytes(6, keys.get(version.key()).seal(version.key(), version.version(), version.content()));
+                byte[] salt = DataKey.newSalt();
+                hashes.add(ContentHash.of(salt, version.content()));
+                insert.setBytes(6, keys.get(version.key()).seal(version.key(), version.version(), salt,
+                        version.content()));
                 insert.addBatch();
             }
             insert.executeBatch();
         }
+        return hashes;
     }
 
     private void upsertResources(List<StoredVersion> versions) throws SQLException {

@@ -1,0 +1,45 @@
+package org.bbehr.app.fhir;
+
+import org.bbehr.core.verify.Verdict;
+import org.bbehr.core.verify.VerificationReport;
+import org.bbehr.core.verify.VerificationStatus;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * A {@code $verify} report as a Parameters resource: one integer per status ({@code verified}, {@code pending},
+ * {@code tampered}, {@code erased}), then one {@code version} per reported version with parts {@code reference}
+ * ({@code Type/id/_history/n}), {@code status}, {@code reason}, and, when it has one, {@code root},
+ * {@code transaction} and {@code block}.
+ */
+final class VerifyParameters {
+
+    private VerifyParameters() {}
+
+    static Parameters of(VerificationReport report) {
+        Parameters parameters = new Parameters();
+        for (VerificationStatus status : VerificationStatus.values()) {
+            parameters.addParameter().setName(status.code())
+                    .setValue(new IntegerType(Math.toIntExact(report.count(status))));
+        }
+        for (Verdict verdict : report.verdicts()) {
+            var version = parameters.addParameter().setName("version");
+            version.addPart().setName("reference").setValue(new StringType(verdict.key() + "/_history/"
+                    + verdict.version()));
+            version.addPart().setName("status").setValue(new CodeType(verdict.status().code()));
+            if (verdict.reason() != null) {
+                version.addPart().setName("reason").setValue(new StringType(verdict.reason()));
+            }
+            if (verdict.root() != null) {
+                version.addPart().setName("root").setValue(new StringType(verdict.root().toHex()));
+                version.addPart().setName("transaction").setValue(new StringType(verdict.transaction().toHex()));
+            }
+            if (verdict.block() > 0) {
+                version.addPart().setName("block").setValue(new StringType(Long.toString(verdict.block())));
+            }
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,175 @@
+package org.bbehr.app.anchor;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.anchor.AnchorBatch;
+import org.bbehr.core.anchor.AnchorSettings;
+import org.bbehr.core.anchor.Anchorer;
+import org.bbehr.core.anchor.PendingLeaf;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.ledger.LedgerCall;
+import org.bbehr.core.ledger.LedgerEvent;
+import org.bbehr.core.ledger.SignedTransaction;
+import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
+import org.bbehr.core.verify.RecordVerifier;
+import org.bbehr.core.verify.VerificationReport;
+import org.bbehr.core.verify.VerificationStatus;
+import org.bbehr.core.verify.VerifyScope;
+import org.bbehr.ledger.LedgerConfig;
+import org.bbehr.ledger.Web3jLedger;
+import org.bbehr.ledger.devchain.DevAccounts;
+import org.bbehr.ledger.devchain.DevChain;
+import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.PostgresServer;
+import org.bbehr.store.record.PostgresAnchorJournal;
+import org.bbehr.store.record.PostgresRecordStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The anchorer on the real store and a real dev chain, through the faults it must survive: a crash between persisting
+ * a batch and sending it, a stopped chain, and a chain that rolls an anchor back.
+ */
+class AnchorerIT {
+
+    @TempDir
+    Path dir;
+
+    DevChain chain;
+    PostgresServer database;
+    PostgresRecordStore store;
+    PostgresAnchorJournal journal;
+    Web3jLedger node;
+    int hospitalId;
+    int chainPort;
+
+    @BeforeEach
+    void start() {
+        chain = DevChain.start(DevChain.Options.in(dir.resolve("chain")));
+        chainPort = java.net.URI.create(chain.rpcUrl()).getPort();
+        Credentials nodeKey = DevAccounts.account(5);
+        try (Web3jLedger admin = ledger(DevAccounts.admin())) {
+            hospitalId = admin.administer(new LedgerCall.RegisterHospital(Address.of(nodeKey.getAddress()),
+                    "Anchor Test Hospital", "https://anchor.example/fhir"))
+                    .event(LedgerEvent.HospitalRegistered.class).hospitalId();
+        }
+        node = ledger(nodeKey);
+        database = PostgresServer.start(PostgresServer.Options.in(dir.resolve("db")));
+        store = PostgresRecordStore.open(database.dataSource(), NodeKeys.loadOrCreate(dir.resolve("db")),
+                Clock.systemUTC());
+        journal = new PostgresAnchorJournal(database.dataSource(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+        database.close();
+        chain.close();
+    }
+
+    Web3jLedger ledger(Credentials key) {
+        return Web3jLedger.connect(LedgerConfig.defaults(chain.rpcUrl()).withReceiptTimeout(Duration.ofSeconds(20)),
+                key, chain.deployment());
+    }
+
+    Anchorer anchorer() {
+        return new Anchorer(journal, node, new AnchorSettings(1_000, Duration.ZERO, Duration.ZERO,
+                Duration.ofHours(1), Duration.ofMillis(100)), Clock.systemUTC());
+    }
+
+    List<StoredVersion> write(int count) {
+        List<ResourceWrite> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(new ResourceWrite.Put(new ResourceKey("Observation", "obs-" + java.util.UUID.randomUUID()),
+                    OptionalLong.empty(), ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"valueQuantity\":"
+                            + "{\"value\":" + i + ".50}}").getBytes(UTF_8), IndexEntries.NONE));
+        }
+        return store.write(writes);
+    }
+
+    VerificationReport verifyAll() {
+        return new RecordVerifier(store.evidence(), node, hospitalId).verify(VerifyScope.everything(), true, n -> { });
+    }
+
+    @Test
+    void aBatchPersistedButNeverSentShouldBeSentWithItsSameBytesAfterARestart() {
+        // given: the node persisted a batch and its signed transaction, then died before sending it
+        write(3);
+        List<PendingLeaf> pending = journal.findPending(AnchorKind.RECORDS, 100);
+        AnchorBatch.Built built = AnchorBatch.Built.of(AnchorKind.RECORDS, hospitalId, pending);
+        SignedTransaction signed = node.sign(new LedgerCall.AnchorRoot(built.root(), pending.size(), AnchorKind.RECORDS));
+        journal.save(built, signed);
+        assertThat(node.isKnown(signed.hash())).isFalse();
+        // when: a new anchorer (after the restart) runs
+        anchorer().runOnce();
+        // then: exactly those bytes were mined, the root is on chain once, every version verifies
+        assertThat(node.findOutcome(signed.hash())).isPresent();
+        assertThat(node.findAnchor(built.root())).isPresent();
+        assertThat(journal.findUnconfirmed()).isEmpty();
+        assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(3);
+    }
+
+    @Test
+    void writesWhileTheChainIsStoppedShouldStayPendingAndBeAnchoredOnceItIsBack() {
+        // given
+        Anchorer anchorer = anchorer();
+        write(2);
+        anchorer.runOnce();
+        chain.close();
+        // when: the chain is away
+        List<StoredVersion> written = write(4);
+        assertThatThrownBy(anchorer::runOnce).isInstanceOf(BbehrException.class)
+                .extracting(e -> ((BbehrException) e).code()).isEqualTo(ErrorCode.LEDGER_UNAVAILABLE);
+        // then: the writes succeeded and wait
+        assertThat(written).hasSize(4);
+        assertThat(journal.findPending(AnchorKind.RECORDS, 100)).hasSize(4);
+        // when: it is back
+        chain = DevChain.start(new DevChain.Options(dir.resolve("chain"), null, chainPort));
+        anchorer.runOnce();
+        // then
+        VerificationReport report = verifyAll();
+        assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(6);
+        assertThat(report.total()).isEqualTo(6);
+    }
+
+    @Test
+    void aRolledBackAnchorShouldBeNoticedAndAnchoredAgain() {
+        // given: a root anchored after a snapshot
+        AnvilRpc anvil = new AnvilRpc(chain.rpcUrl());
+        Anchorer anchorer = anchorer();
+        write(1);
+        anchorer.runOnce();
+        String snapshot = anvil.snapshot();
+        write(5);
+        anchorer.runOnce();
+        AnchorBatch anchored = journal.findAnchoredSince(java.time.Instant.EPOCH, 1).getFirst();
+        assertThat(node.findAnchor(anchored.root())).isPresent();
+        // when: the chain rolls back to before that anchor
+        anvil.revert(snapshot);
+        assertThat(node.findAnchor(anchored.root())).isEmpty();
+        assertThat(verifyAll().count(VerificationStatus.TAMPERED)).isEqualTo(5);
+        anchorer.recheckNow();
+        anchorer.runOnce();
+        // then: the same root is anchored again, by one batch, and everything verifies
+        assertThat(node.findAnchor(anchored.root())).isPresent();
+        assertThat(journal.findAnchoredSince(java.time.Instant.EPOCH, 100)).hasSize(2);
+        assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(6);
+    }
+}

@@ -1,0 +1,147 @@
+package org.bbehr.core.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.ledger.Ledger;
+import org.bbehr.core.record.Anchor;
+import org.bbehr.core.record.ContentHash;
+import org.bbehr.core.record.MerkleTree;
+import org.bbehr.core.record.RecordLeaf;
+import org.bbehr.core.record.ResourceKey;
+
+/**
+ * Verifies stored versions: recomputes each content hash from the decrypted salt and bytes, checks the leaf's proof
+ * locally with the contract's leaf encoding and each distinct root once on chain ({@code anchorOf}), and that the
+ * root was anchored by the hospital the leaf claims, which must be this node's. Erased versions count as erased only
+ * with an anchored erasure marker.
+ */
+public final class RecordVerifier {
+
+    private final EvidenceSource source;
+    private final Ledger ledger;
+    private final int hospitalId;
+
+    /** @param hospitalId this node's hospital, the one every leaf must claim */
+    public RecordVerifier(EvidenceSource source, Ledger ledger, int hospitalId) {
+        this.source = source;
+        this.ledger = ledger;
+        this.hospitalId = hospitalId;
+    }
+
+    public long count(VerifyScope scope) {
+        return source.count(scope);
+    }
+
+    /**
+     * Verifies every version of the scope.
+     *
+     * @param keepVerified whether the report lists verified versions too, or only the others
+     * @param progress told how many versions are done after each page
+     */
+    public VerificationReport verify(VerifyScope scope, boolean keepVerified, LongConsumer progress) {
+        Map<VerificationStatus, Long> counts = VerificationReport.zeroCounts();
+        List<Verdict> kept = new ArrayList<>();
+        Chain roots = new Chain(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        long[] done = {0};
+        source.forEachPage(scope, page -> {
+            List<Verdict> verdicts = page.parallelStream().map(e -> judge(e, roots)).toList();
+            for (Verdict verdict : verdicts) {
+                counts.merge(verdict.status(), 1L, Long::sum);
+                if (keepVerified || verdict.status() != VerificationStatus.VERIFIED) {
+                    kept.add(verdict);
+                }
+            }
+            done[0] += verdicts.size();
+            progress.accept(done[0]);
+        });
+        return new VerificationReport(counts, kept);
+    }
+
+    /** What one verification learns as it goes: each root's anchor, and the tree nodes proven under each root. */
+    private record Chain(Map<Bytes32, Optional<Anchor>> anchors, Map<Bytes32, java.util.Set<Bytes32>> proven) {}
+
+    private Verdict judge(VersionEvidence e, Chain roots) {
+        if (e.erased()) {
+            return judgeErased(e, roots);
+        }
+        if (e.unreadable() != null) {
+            return verdict(e, VerificationStatus.TAMPERED, e.unreadable(), e.leaf());
+        }
+        Bytes32 hash = ContentHash.of(e.salt(), e.content());
+        if (e.leaf() != null) {
+            String problem = checkLeaf(e.key(), e.version(), hash, e.leaf(), roots);
+            if (problem != null) {
+                return verdict(e, VerificationStatus.TAMPERED, problem, e.leaf());
+            }
+            return e.leaf().confirmed() ? verdict(e, VerificationStatus.VERIFIED, null, e.leaf())
+                    : verdict(e, VerificationStatus.PENDING, "in a batch sent to the chain, not confirmed yet", e.leaf());
+        }
+        if (e.pendingHash() != null) {
+            return e.pendingHash().equals(hash) ? verdict(e, VerificationStatus.PENDING, "waiting for a batch", null)
+                    : verdict(e, VerificationStatus.TAMPERED, "content changed: its hash is not the one written", null);
+        }
+        return verdict(e, VerificationStatus.TAMPERED, "its anchor record (pending row or proof) is missing", null);
+    }
+
+    private Verdict judgeErased(VersionEvidence e, Chain roots) {
+        VersionEvidence.Erasure erasure = e.erasure();
+        if (erasure == null) {
+            return verdict(e, VerificationStatus.TAMPERED, "data key missing and no erasure marker", null);
+        }
+        if (e.version() > erasure.marker().versions()) {
+            return verdict(e, VerificationStatus.TAMPERED, "data key missing; the erasure marker covers versions 1.."
+                    + erasure.marker().versions() + " only", erasure.leaf());
+        }
+        Bytes32 hash = erasure.marker().hash();
+        if (erasure.leaf() != null) {
+            String problem = checkLeaf(e.key(), erasure.marker().versions(), hash, erasure.leaf(), roots);
+            if (problem != null) {
+                return verdict(e, VerificationStatus.TAMPERED, "erasure marker: " + problem, erasure.leaf());
+            }
+            return erasure.leaf().confirmed() ? verdict(e, VerificationStatus.ERASED, "erased", erasure.leaf())
+                    : verdict(e, VerificationStatus.PENDING, "erased; its erasure marker is not confirmed yet",
+                            erasure.leaf());
+        }
+        if (hash.equals(erasure.pendingHash())) {
+            return verdict(e, VerificationStatus.PENDING, "erased; its erasure marker is waiting for a batch", null);
+        }
+        return verdict(e, VerificationStatus.TAMPERED, "data key missing and the erasure marker is not anchored", null);
+    }
+
+    /** Why the leaf of {@code hash} does not verify, or null when it does (an unconfirmed root is not looked up). */
+    private String checkLeaf(ResourceKey key, long version, Bytes32 hash, AnchoredLeaf leaf, Chain roots) {
+        if (leaf.hospitalId() != hospitalId) {
+            return "wrong hospital: the leaf claims hospital " + leaf.hospitalId() + ", this node is hospital "
+                    + hospitalId;
+        }
+        Bytes32 leafHash = new RecordLeaf(leaf.hospitalId(), key, version, hash).hash();
+        java.util.Set<Bytes32> proven = roots.proven().computeIfAbsent(leaf.root(),
+                r -> ConcurrentHashMap.newKeySet());
+        if (!MerkleTree.verify(leaf.root(), leaf.proof(), leafHash, proven)) {
+            return leaf.contentHash().equals(hash) ? "proof invalid: it does not lead from the leaf to the root"
+                    : "content changed: its hash is not the one anchored";
+        }
+        if (!leaf.confirmed()) {
+            return null;
+        }
+        Optional<Anchor> anchor = roots.anchors().computeIfAbsent(leaf.root(), ledger::findAnchor);
+        if (anchor.isEmpty()) {
+            return "root not on chain: " + leaf.root();
+        }
+        if (anchor.get().hospitalId() != leaf.hospitalId()) {
+            return "wrong hospital: root anchored by hospital " + anchor.get().hospitalId() + ", the leaf claims "
+                    + leaf.hospitalId();
+        }
+        return null;
+    }
+
+    private static Verdict verdict(VersionEvidence e, VerificationStatus status, String reason, AnchoredLeaf leaf) {
+        return new Verdict(e.key(), e.version(), status, reason, leaf == null ? null : leaf.root(),
+                leaf == null ? null : leaf.transaction(), leaf == null ? 0 : leaf.block());
+    }
+}

@@ -1,0 +1,23 @@
+package org.bbehr.core.verify;
+
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.record.ErasureMarker;
+import org.bbehr.core.record.ResourceKey;
+
+/**
+ * Everything the store holds about one version that bears on its integrity.
+ *
+ * @param salt the decrypted salt, null when the version can't be read
+ * @param content the decrypted stored bytes, null when the version can't be read
+ * @param unreadable why the version can't be read (altered ciphertext, missing row, missing data key), else null
+ * @param erased whether the resource is marked erased and its data key is gone
+ * @param erasure the resource's erasure marker and its anchoring, null when there is none
+ * @param pendingHash the content hash waiting in the outbox, null when the version is not waiting
+ * @param leaf the version's leaf in a batch, null when it is in none
+ */
+public record VersionEvidence(ResourceKey key, long version, byte[] salt, byte[] content, String unreadable,
+        boolean erased, Erasure erasure, Bytes32 pendingHash, AnchoredLeaf leaf) {
+
+    /** A resource's erasure marker, with the same anchoring evidence as a version. */
+    public record Erasure(ErasureMarker marker, Bytes32 pendingHash, AnchoredLeaf leaf) {}
+}

@@ -1,0 +1,153 @@
+package org.bbehr.core.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.ledger.Ledger;
+import org.bbehr.core.record.Anchor;
+import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.ContentHash;
+import org.bbehr.core.record.ErasureMarker;
+import org.bbehr.core.record.MerkleTree;
+import org.bbehr.core.record.RecordLeaf;
+import org.bbehr.core.record.ResourceKey;
+import org.junit.jupiter.api.Test;
+
+/** The verifier's verdicts on evidence as a store would give it, against a chain port that knows some roots. */
+class RecordVerifierTest {
+
+    static final int HOSPITAL = 1;
+    static final ResourceKey ALICE = new ResourceKey("Patient", "alice");
+    static final ResourceKey BOB = new ResourceKey("Patient", "bob");
+    static final byte[] CONTENT = "{\"resourceType\":\"Patient\"}".getBytes(StandardCharsets.UTF_8);
+
+    final Ledger ledger = mock(Ledger.class);
+    final byte[] salt = Bytes32.random().toArray();
+    final byte[] bobSalt = Bytes32.random().toArray();
+    final Bytes32 hash = ContentHash.of(salt, CONTENT);
+    final Bytes32 bobHash = ContentHash.of(bobSalt, CONTENT);
+    final MerkleTree tree = new MerkleTree(List.of(new RecordLeaf(HOSPITAL, ALICE, 1, hash).hash(),
+            new RecordLeaf(HOSPITAL, BOB, 1, bobHash).hash()));
+
+    AnchoredLeaf leaf(int index, Bytes32 contentHash, List<Bytes32> proof) {
+        return new AnchoredLeaf(HOSPITAL, contentHash, proof, tree.root(), true, Bytes32.random(), 9);
+    }
+
+    VersionEvidence alice(AnchoredLeaf leaf) {
+        return new VersionEvidence(ALICE, 1, salt, CONTENT, null, false, null, null, leaf);
+    }
+
+    void rootAnchoredBy(int hospitalId) {
+        when(ledger.findAnchor(tree.root())).thenReturn(Optional.of(new Anchor(hospitalId, Instant.now(),
+                AnchorKind.RECORDS)));
+    }
+
+    VerificationReport check(VersionEvidence... evidence) {
+        EvidenceSource source = new EvidenceSource() {
+            @Override
+            public long count(VerifyScope scope) {
+                return evidence.length;
+            }
+
+            @Override
+            public void forEachPage(VerifyScope scope, Consumer<List<VersionEvidence>> page) {
+                page.accept(List.of(evidence));
+            }
+        };
+        return new RecordVerifier(source, ledger, HOSPITAL).verify(VerifyScope.everything(), true, n -> { });
+    }
+
+    @Test
+    void versionsUnderAnAnchoredRootShouldVerifyWithOneChainLookupPerRoot() {
+        // given
+        rootAnchoredBy(HOSPITAL);
+        VersionEvidence bob = new VersionEvidence(BOB, 1, bobSalt, CONTENT, null, false, null, null,
+                leaf(1, bobHash, tree.proof(1)));
+        // when
+        VerificationReport report = check(alice(leaf(0, hash, tree.proof(0))), bob);
+        // then
+        assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(2);
+        verify(ledger, times(1)).findAnchor(any());
+    }
+
+    @Test
+    void aWrongProofShouldBeTamperedWithProofInvalid() {
+        // given
+        rootAnchoredBy(HOSPITAL);
+        // when
+        Verdict verdict = check(alice(leaf(0, hash, List.of(Bytes32.random())))).verdicts().getFirst();
+        // then
+        assertThat(verdict.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(verdict.reason()).startsWith("proof invalid");
+    }
+
+    @Test
+    void changedContentShouldBeTamperedWithContentChanged() {
+        // given: the stored bytes differ from what was anchored
+        rootAnchoredBy(HOSPITAL);
+        VersionEvidence changed = new VersionEvidence(ALICE, 1, salt, "{}".getBytes(StandardCharsets.UTF_8), null,
+                false, null, null, leaf(0, hash, tree.proof(0)));
+        // when
+        Verdict verdict = check(changed).verdicts().getFirst();
+        // then
+        assertThat(verdict.reason()).startsWith("content changed");
+    }
+
+    @Test
+    void aRootTheChainDoesNotHaveShouldBeTampered() {
+        // given
+        when(ledger.findAnchor(tree.root())).thenReturn(Optional.empty());
+        // when
+        Verdict verdict = check(alice(leaf(0, hash, tree.proof(0)))).verdicts().getFirst();
+        // then
+        assertThat(verdict.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(verdict.reason()).startsWith("root not on chain");
+    }
+
+    @Test
+    void aRootAnchoredByAnotherHospitalShouldBeTamperedWithWrongHospital() {
+        // given
+        rootAnchoredBy(2);
+        // when
+        Verdict verdict = check(alice(leaf(0, hash, tree.proof(0)))).verdicts().getFirst();
+        // then
+        assertThat(verdict.reason()).startsWith("wrong hospital");
+    }
+
+    @Test
+    void aPendingVersionShouldBePendingWhileItsHashMatches() {
+        // when
+        VerificationReport report = check(new VersionEvidence(ALICE, 1, salt, CONTENT, null, false, null, hash, null),
+                new VersionEvidence(BOB, 1, salt, CONTENT, null, false, null, Bytes32.random(), null));
+        // then
+        assertThat(report.verdicts()).extracting(Verdict::status)
+                .containsExactly(VerificationStatus.PENDING, VerificationStatus.TAMPERED);
+    }
+
+    @Test
+    void aMissingDataKeyShouldBeErasedOnlyWithAnAnchoredMarker() {
+        // given
+        ErasureMarker marker = new ErasureMarker(ALICE, 1, "patient request", "admin", Instant.now(), salt);
+        MerkleTree markers = new MerkleTree(List.of(new RecordLeaf(HOSPITAL, ALICE, 1, marker.hash()).hash()));
+        when(ledger.findAnchor(markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
+                AnchorKind.ERASURES)));
+        var anchored = new VersionEvidence.Erasure(marker, null, new AnchoredLeaf(HOSPITAL, marker.hash(), List.of(),
+                markers.root(), true, Bytes32.random(), 3));
+        // when
+        VerificationReport report = check(new VersionEvidence(ALICE, 1, null, null, null, true, anchored, null, null),
+                new VersionEvidence(BOB, 1, null, null, null, true, null, null, null));
+        // then
+        assertThat(report.verdicts()).extracting(Verdict::status)
+                .containsExactly(VerificationStatus.ERASED, VerificationStatus.TAMPERED);
+    }
+}

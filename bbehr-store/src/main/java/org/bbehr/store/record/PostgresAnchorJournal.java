@@ -1,0 +1,251 @@
+package org.bbehr.store.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.anchor.AnchorBatch;
+import org.bbehr.core.anchor.AnchorJournal;
+import org.bbehr.core.anchor.AnchorState;
+import org.bbehr.core.anchor.AnchorStates;
+import org.bbehr.core.anchor.PendingLeaf;
+import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.ledger.SignedTransaction;
+import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.ResourceKey;
+
+/**
+ * The anchorer's journal on PostgreSQL: pending leaves are the outbox rows written with the versions; a saved batch
+ * (tables {@code anchor_batches}, {@code anchor_leaves}) takes its leaves out of the outbox in the same transaction.
+ */
+public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates {
+
+    private static final String BATCH_COLUMNS = "id, kind, hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from,"
+            + " tx_nonce, tx_gas_limit";
+
+    private final Transactions transactions;
+    private final Clock clock;
+
+    public PostgresAnchorJournal(DataSource dataSource, Clock clock) {
+        this.transactions = new Transactions(dataSource);
+        this.clock = clock;
+    }
+
+    @Override
+    public List<PendingLeaf> findPending(AnchorKind kind, int max) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT type, id, version, content_hash FROM outbox"
+                    + " WHERE kind = ? AND content_hash IS NOT NULL ORDER BY seq LIMIT ?")) {
+                select.setShort(1, (short) kind.ordinal());
+                select.setInt(2, max);
+                List<PendingLeaf> leaves = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        leaves.add(new PendingLeaf(new ResourceKey(rows.getString(1), rows.getString(2)),
+                                rows.getLong(3), Bytes32.wrap(rows.getBytes(4))));
+                    }
+                }
+                return leaves;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Instant> findOldestPending(AnchorKind kind) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT created_at FROM outbox"
+                    + " WHERE kind = ? AND content_hash IS NOT NULL ORDER BY seq LIMIT 1")) {
+                select.setShort(1, (short) kind.ordinal());
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant())
+                            : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public AnchorBatch save(AnchorBatch.Built batch, SignedTransaction transaction) {
+        long id = transactions.inTransaction(c -> {
+            long batchId = insertBatch(c, batch, transaction);
+            insertLeaves(c, batchId, batch);
+            int taken = takeFromOutbox(c, batch);
+            if (taken != batch.leaves().size()) {
+                throw new BbehrException(ErrorCode.ANCHOR_NOT_READY, "only " + taken + " of the batch's "
+                        + batch.leaves().size() + " leaves were still pending");
+            }
+            return batchId;
+        });
+        return new AnchorBatch(id, batch.kind(), batch.hospitalId(), batch.root(), batch.leaves().size(),
+                transaction);
+    }
+
+    private long insertBatch(Connection c, AnchorBatch.Built batch, SignedTransaction tx) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO anchor_batches (kind, hospital_id, root,"
+                + " leaf_count, tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            insert.setShort(1, (short) batch.kind().ordinal());
+            insert.setInt(2, batch.hospitalId());
+            insert.setBytes(3, batch.root().toArray());
+            insert.setInt(4, batch.leaves().size());
+            bindTransaction(insert, 5, tx);
+            insert.setObject(10, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private static void bindTransaction(PreparedStatement statement, int first, SignedTransaction tx)
+            throws SQLException {
+        statement.setBytes(first, tx.hash().toArray());
+        statement.setBytes(first + 1, tx.raw());
+        statement.setString(first + 2, tx.from().value());
+        statement.setLong(first + 3, tx.nonce());
+        statement.setLong(first + 4, tx.gasLimit());
+    }
+
+    private static void insertLeaves(Connection c, long batchId, AnchorBatch.Built batch) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO anchor_leaves (kind, type, id, version,"
+                + " batch_id, content_hash, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (AnchorBatch.Leaf leaf : batch.leaves()) {
+                insert.setShort(1, (short) batch.kind().ordinal());
+                insert.setString(2, leaf.pending().key().type());
+                insert.setString(3, leaf.pending().key().id());
+                insert.setLong(4, leaf.pending().version());
+                insert.setLong(5, batchId);
+                insert.setBytes(6, leaf.pending().contentHash().toArray());
+                insert.setBytes(7, Proofs.encode(leaf.proof()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static int takeFromOutbox(Connection c, AnchorBatch.Built batch) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE kind = ? AND (type, id, version)"
+                + " IN (SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]))")) {
+            delete.setShort(1, (short) batch.kind().ordinal());
+            List<PendingLeaf> leaves = batch.leaves().stream().map(AnchorBatch.Leaf::pending).toList();
+            delete.setArray(2, c.createArrayOf("text", leaves.stream().map(l -> l.key().type()).toArray()));
+            delete.setArray(3, c.createArrayOf("text", leaves.stream().map(l -> l.key().id()).toArray()));
+            delete.setArray(4, c.createArrayOf("bigint", leaves.stream().map(PendingLeaf::version).toArray()));
+            return delete.executeUpdate();
+        }
+    }
+
+    @Override
+    public void replaceTransaction(long batchId, SignedTransaction transaction) {
+        update("UPDATE anchor_batches SET tx_hash = ?, tx_raw = ?, tx_from = ?, tx_nonce = ?, tx_gas_limit = ?"
+                + " WHERE id = ? AND NOT anchored", statement -> {
+                    bindTransaction(statement, 1, transaction);
+                    statement.setLong(6, batchId);
+                });
+    }
+
+    @Override
+    public void markAnchored(long batchId, Bytes32 transactionHash, long block, Instant anchoredAt) {
+        update("UPDATE anchor_batches SET anchored = true, anchored_tx = ?, block = ?, anchored_at = ? WHERE id = ?",
+                statement -> {
+                    statement.setBytes(1, transactionHash.toArray());
+                    statement.setLong(2, block);
+                    statement.setObject(3, OffsetDateTime.ofInstant(anchoredAt, ZoneOffset.UTC));
+                    statement.setLong(4, batchId);
+                });
+    }
+
+    @Override
+    public void markLost(long batchId) {
+        update("UPDATE anchor_batches SET anchored = false, anchored_tx = NULL, block = NULL, anchored_at = NULL"
+                + " WHERE id = ?", statement -> statement.setLong(1, batchId));
+    }
+
+    @Override
+    public List<AnchorBatch> findUnconfirmed() {
+        return batches("SELECT " + BATCH_COLUMNS + " FROM anchor_batches WHERE NOT anchored ORDER BY id", s -> { });
+    }
+
+    @Override
+    public List<AnchorBatch> findAnchoredSince(Instant since, int max) {
+        return batches("SELECT " + BATCH_COLUMNS + " FROM anchor_batches WHERE anchored AND anchored_at >= ?"
+                + " ORDER BY anchored_at DESC, id DESC LIMIT ?", s -> {
+                    s.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    s.setInt(2, max);
+                });
+    }
+
+    @Override
+    public Optional<AnchorState> find(ResourceKey key, long version) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT b.anchored, b.root, b.anchored_tx, b.block"
+                    + " FROM anchor_leaves l JOIN anchor_batches b ON b.id = l.batch_id"
+                    + " WHERE l.kind = 0 AND l.type = ? AND l.id = ? AND l.version = ?"
+                    + " UNION ALL SELECT false, NULL, NULL, NULL FROM outbox"
+                    + " WHERE kind = 0 AND type = ? AND id = ? AND version = ? LIMIT 1")) {
+                for (int i = 0; i < 2; i++) {
+                    select.setString(1 + 3 * i, key.type());
+                    select.setString(2 + 3 * i, key.id());
+                    select.setLong(3 + 3 * i, version);
+                }
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.<AnchorState>empty();
+                    }
+                    if (!row.getBoolean(1)) {
+                        return Optional.of(AnchorState.PENDING);
+                    }
+                    return Optional.of(new AnchorState(true, Bytes32.wrap(row.getBytes(2)),
+                            Bytes32.wrap(row.getBytes(3)), row.getLong(4)));
+                }
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        transactions.inTransaction(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                binder.bind(statement);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private List<AnchorBatch> batches(String sql, Binder binder) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                binder.bind(select);
+                List<AnchorBatch> found = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(batch(rows));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    private static AnchorBatch batch(ResultSet row) throws SQLException {
+        SignedTransaction tx = new SignedTransaction(Bytes32.wrap(row.getBytes(6)), row.getBytes(7),
+                Address.of(row.getString(8)), row.getLong(9), row.getLong(10));
+        return new AnchorBatch(row.getLong(1), AnchorKind.values()[row.getShort(2)], row.getInt(3),
+                Bytes32.wrap(row.getBytes(4)), row.getInt(5), tx);
+    }
+}
