@@ -105,8 +105,9 @@ public final class ImportSummary {
     /** The table of resources by type, then every rejection and every file left out. */
     public synchronized void print(PrintWriter out, long millis) {
         long loaded = loaded();
-        out.printf("Imported %,d files in %.1f s: %,d resources loaded (%,.0f/s), %,d rejected%n", files,
-                millis / 1000.0, loaded, millis == 0 ? 0.0 : loaded * 1000.0 / millis, rejections.size());
+        out.printf("Imported %,d Bundle file%s in %.1f s: %,d resources loaded (%,.0f/s), %,d rejected%n", files,
+                files == 1 ? "" : "s", millis / 1000.0, loaded, millis == 0 ? 0.0 : loaded * 1000.0 / millis,
+                rejections.size());
         String row = "  %-28s %10s %10s %14s %10s%n";
         out.printf(row, "Resource type", "Created", "Updated", "Already there", "Rejected");
         byType.entrySet().stream()
@@ -125,8 +126,8 @@ public final class ImportSummary {
                     total[Outcome.DELETED.ordinal()], total[Outcome.READ.ordinal()]);
         }
         if (retriedBundles > 0) {
-            out.printf("%,d transaction(s) refused as a whole were sent again entry by entry, to load every entry "
-                    + "the server accepts and name each one it refuses.%n", retriedBundles);
+            out.printf("Bundles refused as a whole and sent again entry by entry (to load every entry the server "
+                    + "accepts and name each one it refuses): %,d%n", retriedBundles);
         }
         if (!rejections.isEmpty()) {
             out.printf("Rejected (%,d):%n", rejections.size());
@@ -134,7 +135,7 @@ public final class ImportSummary {
                     .thenComparingInt(Rejection::entry)).forEach(r -> out.println("  " + r.describe()));
         }
         if (!skipped.isEmpty()) {
-            out.printf("Not imported (%,d files that are not FHIR Bundles):%n", skipped.size());
+            out.printf("Not imported, not FHIR Bundles (%,d):%n", skipped.size());
             skipped.forEach(s -> out.println("  " + s));
         }
         out.flush();
