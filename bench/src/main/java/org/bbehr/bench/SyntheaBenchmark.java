@@ -137,9 +137,10 @@ public final class SyntheaBenchmark {
         s.append("- Date: ").append(LocalDate.now()).append('\n');
         s.append("- Machine: ").append(machine.cores()).append(" cores, ").append(machine.memory()).append(", ")
                 .append(machine.os()).append("; load average ").append(machine.load())
-                .append(" at the start (1 min, other processes included)\n");
+                .append(" at the start and ").append(Machine.describeWithoutChain().load())
+                .append(" at the end (1 min, other processes included)\n");
         s.append("- Java: ").append(machine.java()).append("; node JVM options: `@bbehr-app/jvm.options`\n");
-        s.append("- Chain: anvil ").append(machine.anvil()).append(", the dev chain of `bbehr dev`\n");
+        s.append("- Chain: ").append(machine.anvil()).append(", the dev chain of `bbehr dev`\n");
         s.append("- Command: `").append(COMMAND).append("` (main class `org.bbehr.bench.SyntheaBenchmark`); the run took ")
                 .append(seconds).append(" s\n\n");
         s.append(String.format(Locale.ROOT, "Data: Synthea 3.3.0 (`bbehr-synthea`), %d patients, seed %d, 10 years "
@@ -150,7 +151,12 @@ public final class SyntheaBenchmark {
                 + "information Bundles first) against `bbehr dev --no-demo` run from the jar, in the same process as "
                 + "the benchmark's clock; each import follows a warm-up import of the same Bundles, so patients are "
                 + "created anew each time (the information Bundles' resources are found already there and not "
-                + "counted). Throughput is resources created / wall time of the whole import.\n\n");
+                + "counted). Throughput is resources created / wall time of the whole import. Every write is "
+                + "structurally validated, encrypted under its own data key, indexed and queued for anchoring (its "
+                + "outbox row), in one database transaction per Bundle; the anchorer that then sends batches to the "
+                + "chain was not part of the build measured on this date. Server CPU is the node's and its helpers' "
+                + "(PostgreSQL, anvil) user + system time during the import; the load generator runs on the same "
+                + "cores.\n\n");
         s.append("| Senders | Bundles | Resources created | Rejected | Time | Throughput | Server CPU | Target | Met "
                 + "| Reference |\n|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--|\n");
         for (Ingest ingest : ingests) {
