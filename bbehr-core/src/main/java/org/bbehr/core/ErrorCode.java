@@ -78,7 +78,15 @@ public enum ErrorCode {
     // 4xxx: running a node or a dev chain
     DEV_CHAIN_FAILED("EHR-4001", null),
     ANVIL_NOT_FOUND("EHR-4002", null),
-    DATA_DIR_INVALID("EHR-4003", null);
+    DATA_DIR_INVALID("EHR-4003", null),
+
+    // 70xx: import and demo data
+    IMPORT_PATH_INVALID("EHR-7001", null),
+    IMPORT_SERVER_UNREACHABLE("EHR-7002", null),
+    IMPORT_REJECTED("EHR-7003", null),
+    DEMO_GENERATOR_MISSING("EHR-7010", null),
+    DEMO_GENERATION_FAILED("EHR-7011", null),
+    DEMO_LOAD_INCOMPLETE("EHR-7012", null);
 
     private final String code;
     private final String contractError;

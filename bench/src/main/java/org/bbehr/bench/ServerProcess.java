@@ -41,6 +41,7 @@ final class ServerProcess implements AutoCloseable {
     private final String dataDir;
     private final Set<ProcessHandle> helpersSeen = new LinkedHashSet<>();
     private long startMillis;
+    private long startedNanos;
 
     private ServerProcess(Process process, List<String> command, int port, Path log, Path dataDir) {
         this.process = process;
@@ -60,11 +61,17 @@ final class ServerProcess implements AutoCloseable {
      * @param dataDir the server's data directory, whose processes are its helpers; null for none (memory store)
      */
     static ServerProcess start(Path jar, List<String> jvmOptions, List<String> serverArgs, Path dataDir, Path log) {
+        return start(jar, jvmOptions, "serve", serverArgs, dataDir, log);
+    }
+
+    /** Like {@link #start(Path, List, List, Path, Path)} for another subcommand that runs a node, e.g. {@code dev}. */
+    static ServerProcess start(Path jar, List<String> jvmOptions, String subcommand, List<String> serverArgs,
+            Path dataDir, Path log) {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port)));
+        command.addAll(List.of("-jar", jar.toString(), subcommand, "--port", Integer.toString(port)));
         command.addAll(serverArgs);
         long started = System.nanoTime();
         Process process;
@@ -75,6 +82,7 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
         }
         ServerProcess server = new ServerProcess(process, command, port, log, dataDir);
+        server.startedNanos = started;
         try {
             server.awaitReady(started);
         } catch (RuntimeException | Error e) {
@@ -82,6 +90,30 @@ final class ServerProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Milliseconds from starting the process until its output is seen to hold {@code text} (the output is read
+     * every 20 ms), waiting up to {@code timeout} for it.
+     */
+    long millisUntilOutput(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+                if (lines.stream().anyMatch(line -> line.contains(text))) {
+                    return (System.nanoTime() - startedNanos) / 1_000_000;
+                }
+                requireAlive("the wait for \"" + text + "\"");
+                Thread.sleep(20);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("no \"" + text + "\" within " + timeout + ":\n" + logTail());
     }
 
     /** Milliseconds from starting the process to the first 200 from the readiness probe. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "BbEHR: blockchain-backed electronic health records for a network of hospitals.",
         subcommands = {DevCommand.class, ServeCommand.class, ChainCommand.class, DeployCommand.class, KeysCommand.class,
-                EraseCommand.class, LegalHoldCommand.class, VerifyCommand.class})
+                EraseCommand.class, LegalHoldCommand.class, VerifyCommand.class, ImportCommand.class})
 public final class BbehrCli implements Runnable {
 
     @CommandLine.Spec

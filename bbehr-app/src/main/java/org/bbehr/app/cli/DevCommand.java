@@ -1,5 +1,6 @@
 package org.bbehr.app.cli;
 
+import org.bbehr.app.demo.DemoData;
 import org.bbehr.app.node.NodeApplication;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.ledger.LedgerCall;
@@ -31,12 +32,19 @@ final class DevCommand implements Runnable {
             description = "The node's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Mixin
+    DemoOptions demoOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         long started = System.nanoTime();
+        var demo = demoOptions.of(dataDir.dataDir);
+        if (demo.isPresent() && DemoData.isFresh(dataDir.dataDir)) {
+            demo.get().markPending();
+        }
         DevChain chain = DevChain.start(DevChain.Options.in(dataDir.chainDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(chain::close, "dev-chain-stop"));
         int hospitalId = ensureHospital(chain, "http://127.0.0.1:" + port + "/fhir");
@@ -47,7 +55,9 @@ final class DevCommand implements Runnable {
                 "--bbehr.chain.rpc-url=" + chain.rpcUrl(),
                 "--bbehr.chain.deployment-file=" + chain.deploymentFile(),
                 "--bbehr.chain.dev-account=" + NODE_ACCOUNT);
-        printReady(chain, hospitalId, (System.nanoTime() - started) / 1_000_000);
+        String demoStatus = demo.map(d -> d.loadIfPending("http://127.0.0.1:" + port + "/fhir",
+                spec.commandLine().getOut(), spec.commandLine().getErr())).orElse("none (--no-demo)");
+        printReady(chain, hospitalId, demoStatus, (System.nanoTime() - started) / 1_000_000);
         NodeApplication.awaitClose(node);
     }
 
@@ -65,7 +75,7 @@ final class DevCommand implements Runnable {
         }
     }
 
-    private void printReady(DevChain chain, int hospitalId, long millis) {
+    private void printReady(DevChain chain, int hospitalId, String demoStatus, long millis) {
         var out = spec.commandLine().getOut();
         String base = "http://127.0.0.1:" + port;
         out.println();
@@ -74,6 +84,7 @@ final class DevCommand implements Runnable {
         out.println("  health             " + base + "/actuator/health");
         out.println("  metrics            " + base + "/actuator/prometheus");
         out.println("  chain (JSON-RPC)   " + chain.rpcUrl() + "  hospital #" + hospitalId);
+        out.println("  demo data          " + demoStatus);
         out.println("  data               " + dataDir.dataDir.toAbsolutePath() + "  (delete it to start afresh)");
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -81,6 +81,10 @@ final class TransactionProcessor {
                 written.add(plan.key);
             }
         }
+        // conditional references resolved once per transaction: a patient's Bundle names the same few
+        // practitioners and organizations hundreds of times; their targets join the resources known to exist
+        Map<String, ResourceKey> resolved = new HashMap<>();
+        Set<ResourceKey> known = new HashSet<>(written);
         List<ResourceWrite> writes = new ArrayList<>();
         List<Planned> writing = new ArrayList<>();
         for (Planned plan : plans) {
@@ -95,9 +99,9 @@ final class TransactionProcessor {
                 writes.add(new ResourceWrite.Delete(plan.key, OptionalLong.empty()));
             } else {
                 Resource resource = plan.entry.getResource();
-                rewriteReferences(resource, byFullUrl);
+                rewriteReferences(resource, byFullUrl, resolved, known);
                 profileValidator.validateIfRequested(resource, request);
-                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, written));
+                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, known));
             }
             writing.add(plan);
         }
@@ -195,7 +199,8 @@ final class TransactionProcessor {
         return out;
     }
 
-    private void rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl) {
+    private void rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl,
+            Map<String, ResourceKey> resolved, Set<ResourceKey> known) {
         for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
             String value = reference.getReferenceElement().getValue();
             if (value == null) {
@@ -203,13 +208,14 @@ final class TransactionProcessor {
             }
             ResourceKey target = byFullUrl.get(value);
             if (target == null && References.kindOf(value) == References.Kind.CONDITIONAL) {
-                String type = value.substring(0, value.indexOf('?'));
-                List<ResourceKey> matches = records.criteria().resolve(type, value);
-                if (matches.size() != 1) {
-                    throw new PreconditionFailedException("the conditional reference " + type + "?… matched "
-                            + matches.size() + " resources; it must match exactly one");
+                target = resolved.get(value);
+                if (target == null) {
+                    target = resolveConditional(value);
+                    resolved.put(value, target);
+                    if (records.store().isLive(target)) {
+                        known.add(target);
+                    }
                 }
-                target = matches.getFirst();
             }
             if (target == null && References.kindOf(value) == References.Kind.URN) {
                 throw new InvalidRequestException("the reference " + value + " names no entry of the transaction");
@@ -218,6 +224,16 @@ final class TransactionProcessor {
                 reference.setReference(target.toString());
             }
         }
+    }
+
+    private ResourceKey resolveConditional(String value) {
+        String type = value.substring(0, value.indexOf('?'));
+        List<ResourceKey> matches = records.criteria().resolve(type, value);
+        if (matches.size() != 1) {
+            throw new PreconditionFailedException("the conditional reference " + type + "?… matched "
+                    + matches.size() + " resources; it must match exactly one");
+        }
+        return matches.getFirst();
     }
 
     private Bundle batch(Bundle bundle, RequestDetails request) {

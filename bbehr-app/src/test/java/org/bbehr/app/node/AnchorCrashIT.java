@@ -54,7 +54,7 @@ class AnchorCrashIT {
         // given
         Path data = dir.resolve("data");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        try (NodeProcess node = NodeProcess.start("dev", dir, "first.log", SMALL_BATCHES, "--data-dir",
+        try (NodeProcess node = NodeProcess.start("dev", dir, "first.log", SMALL_BATCHES, "--no-demo", "--data-dir",
                 data.toString())) {
             AtomicBoolean writing = new AtomicBoolean(true);
             ExecutorService writers = Executors.newFixedThreadPool(3);
@@ -70,7 +70,7 @@ class AnchorCrashIT {
         }
         assertThat(acknowledged).hasSizeGreaterThan(20);
         String rpcUrl;
-        try (NodeProcess restarted = NodeProcess.start("dev", dir, "second.log", "--data-dir", data.toString())) {
+        try (NodeProcess restarted = NodeProcess.start("dev", dir, "second.log", "--no-demo", "--data-dir", data.toString())) {
             Matcher chain = CHAIN.matcher(restarted.awaitOutput("Press Ctrl-C to stop."));
             assertThat(chain.find()).isTrue();
             rpcUrl = chain.group(1);

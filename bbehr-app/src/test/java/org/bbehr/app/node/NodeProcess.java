@@ -74,7 +74,12 @@ final class NodeProcess implements AutoCloseable {
 
     /** Waits until the process has printed {@code text}. */
     String awaitOutput(String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        return awaitOutput(text, Duration.ofSeconds(30));
+    }
+
+    /** Waits up to {@code timeout} until the process has printed {@code text}. */
+    String awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!output().contains(text)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the node never printed \"" + text + "\":\n" + output());
