@@ -497,7 +497,7 @@ public abstract class RecordStoreContractTest {
     }
 
     /** A clock that moves one millisecond forward each time it is read, so every write has its own time. */
-    protected static final class TickingClock extends Clock {
+    public static final class TickingClock extends Clock {
 
         private final AtomicLong millis;
 

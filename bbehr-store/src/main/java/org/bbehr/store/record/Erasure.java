@@ -31,6 +31,7 @@ final class Erasure {
                 statement.executeUpdate();
             }
         }
+        SearchRows.delete(c, java.util.List.of(key));
         try (PreparedStatement log = c.prepareStatement(
                 "INSERT INTO erasures (type, id, reason, actor, erased_at) VALUES (?, ?, ?, ?, ?)")) {
             log.setString(1, key.type());
