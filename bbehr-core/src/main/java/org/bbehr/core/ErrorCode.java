@@ -10,6 +10,9 @@ import java.util.Optional;
 public enum ErrorCode {
     // 1xxx: input
     INVALID_INPUT("EHR-1000", null),
+    SEARCH_INVALID_VALUE("EHR-1001", null),
+    SEARCH_UNSUPPORTED("EHR-1002", null),
+    SEARCH_PROTECTED_FIELD("EHR-1003", null),
 
     // 2xxx: ledger and contracts
     LEDGER_UNAVAILABLE("EHR-2000", null),
@@ -56,6 +59,8 @@ public enum ErrorCode {
     RECORD_LEGAL_HOLD("EHR-5005", null),
     RECORD_TAMPERED("EHR-5006", null),
     STORE_UNAVAILABLE("EHR-5010", null),
+    SEARCH_EXPIRED("EHR-5101", null),
+    BLIND_INDEX_ROTATION("EHR-5102", null),
 
     // 3xxx: keys
     KEYSTORE_NOT_FOUND("EHR-3001", null),

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -38,17 +40,41 @@ public final class FhirRecords {
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
 
-    /** The records of a node: its store, and its blind index for identifier tokens. */
-    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex) {
-        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex));
+    private final FhirSearch search;
+
+    /** The records of a node: its store and search index, and its blind index for protected values. */
+    public static FhirRecords of(FhirContext context, RecordStore store, RecordSearch recordSearch,
+            org.bbehr.core.crypto.BlindIndex blindIndex) {
+        return new FhirRecords(context, store, recordSearch, blindIndex, new IndexExtractor(context, blindIndex));
     }
 
-    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer) {
+    FhirRecords(FhirContext context, RecordStore store, RecordSearch recordSearch,
+            org.bbehr.core.crypto.BlindIndex blindIndex, IndexExtractor indexer) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
+        this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
+                (system, value) -> system == null ? indexer.identifierValueToken(value)
+                        : indexer.identifierToken(system, value), this::findLive);
+    }
+
+    /** The node's FHIR search. */
+    public FhirSearch search() {
+        return search;
+    }
+
+    /** The current version of a resource as FHIR, empty when it is absent, deleted or erased. */
+    public java.util.Optional<IBaseResource> findLive(ResourceKey key) {
+        try {
+            return store.findCurrent(key).filter(v -> !v.deleted()).map(this::toResource);
+        } catch (org.bbehr.core.BbehrException e) {
+            if (e.code() == org.bbehr.core.ErrorCode.RECORD_ERASED) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public FhirContext context() {

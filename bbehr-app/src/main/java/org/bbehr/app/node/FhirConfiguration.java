@@ -8,6 +8,7 @@ import org.bbehr.app.fhir.FhirServer;
 import org.bbehr.app.fhir.ProfileValidator;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.search.RecordSearch;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,8 +28,8 @@ class FhirConfiguration {
     }
 
     @Bean
-    FhirRecords fhirRecords(FhirContext context, RecordStore store, BlindIndex blindIndex) {
-        return FhirRecords.of(context, store, blindIndex);
+    FhirRecords fhirRecords(FhirContext context, RecordStore store, RecordSearch search, BlindIndex blindIndex) {
+        return FhirRecords.of(context, store, search, blindIndex);
     }
 
     @Bean
