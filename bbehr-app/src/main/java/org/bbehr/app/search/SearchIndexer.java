@@ -38,9 +38,11 @@ public final class SearchIndexer {
     private static final Set<String> NOT_INDEXED = Set.of("_id", "_lastUpdated", "identifier", "_text", "_content",
             "_list", "_has", "_query", "_filter");
 
-    /** One indexed parameter of a type. */
-    record Param(String name, RestSearchParameterTypeEnum type, IFhirPath.IParsedExpression path,
-            ProtectedFields.Kind protection) {}
+    /** One indexed parameter of a type: its expression's paths, each simple or for the FHIRPath engine. */
+    record Param(String name, RestSearchParameterTypeEnum type, List<Path> paths, ProtectedFields.Kind protection) {}
+
+    /** One path of a parameter's expression (the parts of a top-level union, evaluated one by one). */
+    record Path(SimplePath simple, IFhirPath.IParsedExpression fhirPath) {}
 
     private final FhirContext context;
     private final IFhirPath fhirPath;
@@ -92,7 +94,12 @@ public final class SearchIndexer {
                 continue;
             }
             try {
-                params.add(new Param(param.getName(), param.getParamType(), fhirPath.parse(String.join(" | ", paths)),
+                List<Path> parsed = new ArrayList<>();
+                for (String path : paths) {
+                    parsed.add(new Path(SimplePath.parse(context, type, path).orElse(null),
+                            fhirPath.parse(path)));
+                }
+                params.add(new Param(param.getName(), param.getParamType(), List.copyOf(parsed),
                         ProtectedFields.kindOf(type, param.getName())));
             } catch (Exception e) {
                 log.warn("search parameter {}.{} is not indexed: its FHIRPath does not parse ({})", type,
@@ -103,8 +110,17 @@ public final class SearchIndexer {
     }
 
     private List<IBase> evaluate(IBaseResource resource, Param param) {
+        List<IBase> values = new ArrayList<>();
+        for (Path path : param.paths()) {
+            values.addAll(path.simple() != null ? path.simple().evaluate(resource) : evaluate(resource, param, path));
+        }
+        return values;
+    }
+
+    /** The values of one path by the FHIRPath engine; what it cannot evaluate on this resource is skipped. */
+    List<IBase> evaluate(IBaseResource resource, Param param, Path path) {
         try {
-            return fhirPath.evaluate(resource, param.path(), IBase.class);
+            return fhirPath.evaluate(resource, path.fhirPath(), IBase.class);
         } catch (RuntimeException e) {
             log.debug("search parameter {}.{} could not be evaluated on a resource: {}", resource.fhirType(),
                     param.name(), e.getClass().getSimpleName());
