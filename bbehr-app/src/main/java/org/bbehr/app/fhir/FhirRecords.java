@@ -57,7 +57,8 @@ public final class FhirRecords {
         this.criteria = new ConditionalCriteria(store, indexer);
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
                 (system, value) -> system == null ? indexer.identifierValueToken(value)
-                        : indexer.identifierToken(system, value), this::findLive);
+                        : indexer.identifierToken(system, value),
+                keys -> store.findLive(keys).stream().map(this::toResource).toList());
     }
 
     /** The node's FHIR search. */
@@ -65,17 +66,6 @@ public final class FhirRecords {
         return search;
     }
 
-    /** The current version of a resource as FHIR, empty when it is absent, deleted or erased. */
-    public java.util.Optional<IBaseResource> findLive(ResourceKey key) {
-        try {
-            return store.findCurrent(key).filter(v -> !v.deleted()).map(this::toResource);
-        } catch (org.bbehr.core.BbehrException e) {
-            if (e.code() == org.bbehr.core.ErrorCode.RECORD_ERASED) {
-                return java.util.Optional.empty();
-            }
-            throw e;
-        }
-    }
 
     public FhirContext context() {
         return context;

@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IPagingProvider;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.bbehr.core.crypto.BlindIndex;
@@ -27,14 +26,14 @@ public final class FhirSearch {
     private final SearchParser parser;
     private final RecordSearch recordSearch;
     private final SearchIndexer indexer;
-    private final Function<ResourceKey, Optional<IBaseResource>> reader;
+    private final Function<List<ResourceKey>, List<IBaseResource>> reader;
 
     /**
      * @param identifierToken the identifier index's token of {@code (system, value)}
-     * @param reader reads a resource's current version, empty when it is deleted or absent
+     * @param reader reads resources' current versions, leaving out those deleted or absent
      */
     public FhirSearch(FhirContext context, RecordSearch recordSearch, SearchIndexer indexer, BlindIndex blindIndex,
-            BiFunction<String, String, String> identifierToken, Function<ResourceKey, Optional<IBaseResource>> reader) {
+            BiFunction<String, String, String> identifierToken, Function<List<ResourceKey>, List<IBaseResource>> reader) {
         this.recordSearch = recordSearch;
         this.indexer = indexer;
         this.reader = reader;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.bbehr.core.record.IndexValue;
@@ -33,13 +32,13 @@ final class SearchResults implements IBundleProvider {
 
     private final List<ResourceKey> keys;
     private final ParsedSearch search;
-    private final Function<ResourceKey, Optional<IBaseResource>> reader;
+    private final Function<List<ResourceKey>, List<IBaseResource>> reader;
     private final RecordSearch recordSearch;
     private final SearchIndexer indexer;
     private final InstantType published = InstantType.now();
     private volatile String uuid;
 
-    SearchResults(List<ResourceKey> keys, ParsedSearch search, Function<ResourceKey, Optional<IBaseResource>> reader,
+    SearchResults(List<ResourceKey> keys, ParsedSearch search, Function<List<ResourceKey>, List<IBaseResource>> reader,
             RecordSearch recordSearch, SearchIndexer indexer) {
         this.keys = List.copyOf(keys);
         this.search = search;
@@ -76,12 +75,11 @@ final class SearchResults implements IBundleProvider {
     public List<IBaseResource> getResources(int fromIndex, int toIndex) {
         List<IBaseResource> page = new ArrayList<>();
         Set<ResourceKey> onPage = new LinkedHashSet<>();
-        for (ResourceKey key : keys.subList(Math.min(fromIndex, keys.size()), Math.min(toIndex, keys.size()))) {
-            reader.apply(key).ifPresent(resource -> {
-                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.MATCH);
-                page.add(resource);
-                onPage.add(key);
-            });
+        for (IBaseResource resource : reader.apply(
+                keys.subList(Math.min(fromIndex, keys.size()), Math.min(toIndex, keys.size())))) {
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.MATCH);
+            page.add(resource);
+            onPage.add(new ResourceKey(resource.fhirType(), resource.getIdElement().getIdPart()));
         }
         Set<ResourceKey> included = new LinkedHashSet<>();
         for (ParsedSearch.Include include : search.includes()) {
@@ -91,11 +89,9 @@ final class SearchResults implements IBundleProvider {
             included.addAll(reverse(include, onPage));
         }
         included.removeAll(onPage);
-        for (ResourceKey key : included) {
-            reader.apply(key).ifPresent(resource -> {
-                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.INCLUDE);
-                page.add(resource);
-            });
+        for (IBaseResource resource : reader.apply(List.copyOf(included))) {
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.INCLUDE);
+            page.add(resource);
         }
         if (fromIndex == 0 && !search.ignored().isEmpty()) {
             page.add(ignoredOutcome());

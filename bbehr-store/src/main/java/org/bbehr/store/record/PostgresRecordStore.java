@@ -83,6 +83,15 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch {
         return transactions.read(c -> reads.find(c, key, version));
     }
 
+    /** One statement for the whole page. */
+    @Override
+    public List<StoredVersion> findLive(List<ResourceKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return transactions.read(c -> reads.findLive(c, keys));
+    }
+
     @Override
     public List<StoredVersion> history(ResourceKey key, Instant since, int offset, int count) {
         return transactions.read(c -> reads.history(c, key, since, offset, count));
