@@ -59,8 +59,9 @@ public final class CapabilityAdditions {
                 .forEach(p -> resource.addSearchParam().setName(p.getName())
                         .setType(SearchParamType.fromCode(p.getParamType().getCode()))
                         .setDocumentation(documentation(type, p)));
-        resource.addSearchInclude("*");
-        resource.addSearchRevInclude("*");
+        context.getResourceDefinition(type).getSearchParams().stream()
+                .filter(p -> p.getParamType().getCode().equals("reference"))
+                .map(p -> type + ":" + p.getName()).sorted().forEach(resource::addSearchInclude);
     }
 
     private static String documentation(String type, RuntimeSearchParam param) {

@@ -407,6 +407,28 @@ class SearchIT {
     }
 
     @Test
+    void postToSearchShouldWorkLikeGetAndForgottenPagesShouldBeGone() throws Exception {
+        // given
+        String p = patient("Postfixture", "Pat", "1985-03-15");
+        String o = observation(p, "8867-4", "2024-03-01", null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        // when
+        var posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/Observation/_search"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("subject=Patient%2F" + p + "&code=8867-4"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var forgotten = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base()
+                + "?_getpages=0f0e0d0c-no-such-search&_getpagesoffset=20")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        // then
+        Bundle bundle = CONTEXT.newJsonParser().parseResource(Bundle.class, posted.body());
+        assertThat(matches(bundle)).containsExactly(o);
+        assertThat(forgotten.statusCode()).isEqualTo(410);
+    }
+
+    @Test
     void fuzzedQueryStringsShouldNeverGetA5xx() throws Exception {
         // given
         String p = patient("Fuzzfixture", "Fay", "1984-02-14");
