@@ -78,6 +78,3 @@ CREATE TABLE search_reference (
 CREATE INDEX search_reference_by_resource ON search_reference (type, id, param);
 CREATE INDEX search_reference_by_target ON search_reference (type, param, target_id, target_type, id);
 CREATE INDEX search_reference_by_url ON search_reference (type, param, url) WHERE url <> '';
-
--- Resources by type and id for searches that filter or sort on the resource itself (_id, _lastUpdated).
-CREATE INDEX resources_by_time ON resources (type, last_updated);

@@ -62,7 +62,8 @@ final class SimplePath {
 
     private static Optional<SimplePath> of(FhirContext context, String type, Matcher m, String valueType,
             String referenceType) {
-        if (!m.group(1).equals(type)) {
+        String root = m.group(1);
+        if (!root.equals(type) && !root.equals("Resource") && !root.equals("DomainResource")) {
             return Optional.empty();
         }
         List<String> steps = List.of(m.group(2).substring(1).split("\\."));
