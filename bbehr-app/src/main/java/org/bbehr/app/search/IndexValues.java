@@ -196,13 +196,18 @@ final class IndexValues {
                             unit.hasCode() ? unit.getCode() : unit.getUnit()));
                 }
             }
-            case IPrimitiveType<?> primitive -> {
-                if (primitive.getValueAsString() != null) {
-                    BigDecimal number = new BigDecimal(primitive.getValueAsString());
-                    out.add(new IndexValue.Number(param, number, number, null, null));
-                }
-            }
+            case IPrimitiveType<?> primitive -> decimal(primitive.getValueAsString())
+                    .ifPresent(number -> out.add(new IndexValue.Number(param, number, number, null, null)));
             default -> { }
+        }
+    }
+
+    /** A number, or nothing for a value that is not one (a choice of number or string, such as a dose "first"). */
+    private static java.util.Optional<BigDecimal> decimal(String value) {
+        try {
+            return value == null ? java.util.Optional.empty() : java.util.Optional.of(new BigDecimal(value));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -6,7 +6,6 @@ import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import jakarta.annotation.Nonnull;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class SearchIndexer {
             RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.STRING,
             RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
     /** Parameters served from the resource's own row or the identifier index, or not indexed at all. */
-    private static final Set<String> NOT_INDEXED = Set.of("_id", "_lastUpdated", "identifier", "_text", "_content",
+    static final Set<String> NOT_INDEXED = Set.of("_id", "_lastUpdated", "identifier", "_text", "_content",
             "_list", "_has", "_query", "_filter");
 
     /** One indexed parameter of a type: its expression's paths, each simple or for the FHIRPath engine. */
@@ -140,9 +139,5 @@ public final class SearchIndexer {
             Optional.ofNullable(reference.getIdPart()).ifPresent(resource::setId);
             return resource;
         }
-    }
-
-    static BigDecimal decimal(String value) {
-        return new BigDecimal(value);
     }
 }

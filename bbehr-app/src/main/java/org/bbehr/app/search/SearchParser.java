@@ -80,7 +80,9 @@ public final class SearchParser {
                     }
                     default -> {
                         RuntimeSearchParam param = definition.getSearchParam(name);
-                        if (param == null || !values.supports(type, param.getParamType(), name, modifier)) {
+                        boolean served = param != null && (name.equals("identifier")
+                                || !SearchIndexer.NOT_INDEXED.contains(name));
+                        if (!served || !values.supports(type, param.getParamType(), name, modifier)) {
                             unsupported(key, strict, ignored);
                         } else {
                             clauses.addAll(values.clauses(type, param, modifier, value));

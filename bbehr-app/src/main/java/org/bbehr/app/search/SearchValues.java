@@ -23,6 +23,7 @@ final class SearchValues {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern TYPE_AND_ID = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/\\d+)?");
     private static final Pattern ABSOLUTE = Pattern.compile("https?://\\S+");
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
     private final ProtectedFields protectedFields;
     private final BiFunction<String, String, String> identifierToken;
@@ -58,8 +59,6 @@ final class SearchValues {
             default -> false;
         };
     }
-
-    private static final Pattern TYPE_NAME = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
     /** The clause of {@code _id} or {@code _lastUpdated}. */
     Clause resourceClause(String name, String modifier, String value) {

@@ -102,10 +102,11 @@ class SearchParserTest {
     @Test
     void unknownParametersShouldBeReportedByNameOrRefusedWhenStrict() {
         // when
-        ParsedSearch lenient = parse("Observation", "colour", "blue", "subject.name", "x", "code:text", "y");
+        ParsedSearch lenient = parse("Observation", "colour", "blue", "subject.name", "x", "code:text", "y",
+                "_content", "z");
 
         // then
-        assertThat(lenient.ignored()).containsExactly("colour", "subject.name", "code:text");
+        assertThat(lenient.ignored()).containsExactly("colour", "subject.name", "code:text", "_content");
         assertThat(lenient.query().clauses()).isEmpty();
         assertCode(() -> parser.parse("Observation", Map.of("colour", new String[] {"blue"}), true, url -> null),
                 ErrorCode.SEARCH_UNSUPPORTED);
