@@ -59,8 +59,6 @@ public enum ErrorCode {
     RECORD_LEGAL_HOLD("EHR-5005", null),
     RECORD_TAMPERED("EHR-5006", null),
     STORE_UNAVAILABLE("EHR-5010", null),
-    SEARCH_EXPIRED("EHR-5101", null),
-    BLIND_INDEX_ROTATION("EHR-5102", null),
 
     // 3xxx: keys
     KEYSTORE_NOT_FOUND("EHR-3001", null),

@@ -32,7 +32,6 @@ public final class ErrorTranslation {
         return switch (e.code()) {
             case INVALID_INPUT, SEARCH_INVALID_VALUE, SEARCH_UNSUPPORTED, SEARCH_PROTECTED_FIELD ->
                     new InvalidRequestException(message);
-            case SEARCH_EXPIRED -> new ResourceGoneException(message);
             case RECORD_NOT_FOUND -> new ResourceNotFoundException(message);
             case RECORD_VERSION_CONFLICT -> new PreconditionFailedException(message);
             case RECORD_REFERENCED -> new ResourceVersionConflictException(message);
