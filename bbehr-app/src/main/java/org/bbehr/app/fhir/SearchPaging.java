@@ -11,8 +11,11 @@ import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
  */
 final class SearchPaging extends FifoMemoryPagingProvider {
 
-    /** How many results are kept for paging; with at most 10,000 keys each, a few hundred MB at worst. */
-    static final int CAPACITY = 500;
+    /**
+     * How many results are kept for paging, as before search existed; each holds at most 10,000 keys (about 1 MB),
+     * so at worst some 200 MB.
+     */
+    static final int CAPACITY = 200;
 
     SearchPaging(int capacity) {
         super(capacity);
