@@ -10,6 +10,9 @@ import java.util.Optional;
 public enum ErrorCode {
     // 1xxx: input
     INVALID_INPUT("EHR-1000", null),
+    SEARCH_INVALID_VALUE("EHR-1001", null),
+    SEARCH_UNSUPPORTED("EHR-1002", null),
+    SEARCH_PROTECTED_FIELD("EHR-1003", null),
 
     // 2xxx: ledger and contracts
     LEDGER_UNAVAILABLE("EHR-2000", null),

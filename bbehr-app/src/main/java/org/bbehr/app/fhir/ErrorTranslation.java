@@ -31,7 +31,8 @@ public final class ErrorTranslation {
     static BaseServerResponseException translate(BbehrException e) {
         String message = e.describe();
         return switch (e.code()) {
-            case INVALID_INPUT -> new InvalidRequestException(message);
+            case INVALID_INPUT, SEARCH_INVALID_VALUE, SEARCH_UNSUPPORTED, SEARCH_PROTECTED_FIELD ->
+                    new InvalidRequestException(message);
             case RECORD_NOT_FOUND -> new ResourceNotFoundException(message);
             case RECORD_VERSION_CONFLICT -> new PreconditionFailedException(message);
             case RECORD_REFERENCED -> new ResourceVersionConflictException(message);

@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -40,29 +42,44 @@ public final class FhirRecords {
     private final ConditionalCriteria criteria;
     private final RecordIntegrity integrity;
 
-    /** The records of a node: its store, and its blind index for identifier tokens. */
-    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex) {
-        return of(context, store, blindIndex, RecordIntegrity.NONE);
+    private final FhirSearch search;
+
+    /** The records of a node: its store and search index, and its blind index for protected values. */
+    public static FhirRecords of(FhirContext context, RecordStore store, RecordSearch recordSearch,
+            org.bbehr.core.crypto.BlindIndex blindIndex) {
+        return of(context, store, recordSearch, blindIndex, RecordIntegrity.NONE);
     }
 
     /** The records of a node, with the anchoring shown on read and checked by {@code $verify}. */
-    public static FhirRecords of(FhirContext context, RecordStore store, org.bbehr.core.crypto.BlindIndex blindIndex,
-            RecordIntegrity integrity) {
-        return new FhirRecords(context, store, new IndexExtractor(context, blindIndex), integrity);
+    public static FhirRecords of(FhirContext context, RecordStore store, RecordSearch recordSearch,
+            org.bbehr.core.crypto.BlindIndex blindIndex, RecordIntegrity integrity) {
+        return new FhirRecords(context, store, recordSearch, blindIndex, new IndexExtractor(context, blindIndex),
+                integrity);
     }
 
-    FhirRecords(FhirContext context, RecordStore store, IndexExtractor indexer, RecordIntegrity integrity) {
+    FhirRecords(FhirContext context, RecordStore store, RecordSearch recordSearch,
+            org.bbehr.core.crypto.BlindIndex blindIndex, IndexExtractor indexer, RecordIntegrity integrity) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
+        this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
+                (system, value) -> system == null ? indexer.identifierValueToken(value)
+                        : indexer.identifierToken(system, value),
+                keys -> store.findLive(keys).stream().map(this::toResource).toList());
         this.integrity = integrity;
     }
 
     RecordIntegrity integrity() {
         return integrity;
     }
+
+    /** The node's FHIR search. */
+    public FhirSearch search() {
+        return search;
+    }
+
 
     public FhirContext context() {
         return context;

@@ -20,7 +20,10 @@ public final class FhirServer extends RestfulServer {
         setServerName("BbEHR");
         setImplementationDescription("BbEHR node: FHIR R4 on an encrypted store, anchored on a consortium chain");
         setDefaultResponseEncoding(EncodingEnum.JSON);
-        setPagingProvider(new FifoMemoryPagingProvider(200));
+        FifoMemoryPagingProvider paging = new SearchPaging(SearchPaging.CAPACITY);
+        paging.setDefaultPageSize(20);
+        paging.setMaximumPageSize(1000);
+        setPagingProvider(paging);
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : new TreeSet<>(context.getResourceTypes())) {
             providers.add(providerFor(context.getResourceDefinition(type), records, profileValidator));
@@ -28,7 +31,8 @@ public final class FhirServer extends RestfulServer {
         registerProviders(providers);
         registerProvider(new SystemProvider(records, profileValidator));
         registerInterceptor(new ErrorTranslation());
-        registerInterceptor(new CapabilityAdditions());
+        registerInterceptor(new CapabilityAdditions(context));
+        registerInterceptor(new SearchLinks());
         registerInterceptor(new RequestMetrics(metrics));
         registerInterceptor(new StoredJsonResponses(metrics));
     }
@@ -38,9 +42,6 @@ public final class FhirServer extends RestfulServer {
         Class<? extends IBaseResource> type = definition.getImplementingClass();
         if (definition.getName().equals("Patient")) {
             return new PatientProvider(records, profileValidator);
-        }
-        if (definition.getChildByName("identifier") != null) {
-            return new IdentifiedTypeProvider(type, records, profileValidator);
         }
         return new TypeProvider(type, records, profileValidator);
     }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.util.FhirTerser;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.bbehr.app.search.SearchIndexer;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
@@ -13,8 +14,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 
 /**
- * What a resource adds to the store's indexes: blind-index tokens of its identifiers (never the values) and the
- * local resources it references.
+ * What a resource adds to the store's indexes: blind-index tokens of its identifiers (never the values), the
+ * local resources it references, and the values of its search parameters.
  */
 final class IndexExtractor {
 
@@ -24,11 +25,17 @@ final class IndexExtractor {
     private final FhirContext context;
     private final FhirTerser terser;
     private final BlindIndex blindIndex;
+    private final SearchIndexer searchIndexer;
 
     IndexExtractor(FhirContext context, BlindIndex blindIndex) {
         this.context = context;
         this.terser = context.newTerser();
         this.blindIndex = blindIndex;
+        this.searchIndexer = new SearchIndexer(context, blindIndex);
+    }
+
+    SearchIndexer searchIndexer() {
+        return searchIndexer;
     }
 
     IndexEntries extract(IBaseResource resource) {
@@ -39,7 +46,7 @@ final class IndexExtractor {
                 tokens.add(identifierValueToken(identifier.getValue()));
             }
         }
-        return new IndexEntries(tokens, localReferences(resource));
+        return new IndexEntries(tokens, localReferences(resource), searchIndexer.extract(resource));
     }
 
     /** The token of {@code system|value} (a null system means "no system"). */

@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 
 /** Patient: the generic interactions plus {@code $everything}. */
-public final class PatientProvider extends IdentifiedTypeProvider {
+public final class PatientProvider extends TypeProvider {
 
     public PatientProvider(FhirRecords records, ProfileValidator profileValidator) {
         super(Patient.class, records, profileValidator);

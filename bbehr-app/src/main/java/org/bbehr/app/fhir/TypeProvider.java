@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.annotation.Validate;
@@ -29,7 +30,7 @@ import org.hl7.fhir.r4.model.InstantType;
 
 /**
  * The REST interactions of one resource type. One class serves every R4 type: the server makes one instance per
- * type. Types with an {@code identifier} element get {@link IdentifiedTypeProvider}, Patient {@link PatientProvider}.
+ * type; Patient gets {@link PatientProvider}. Search serves every standard parameter (see docs/search.md).
  */
 public class TypeProvider implements IResourceProvider {
 
@@ -129,6 +130,12 @@ public class TypeProvider implements IResourceProvider {
         long wanted = version != null && version.getValue() != null ? version.getValue()
                 : records.current(key).version();
         return records.proof(key, wanted);
+    }
+
+    /** Every search of this type: the parameters are read from the request, so any standard one is understood. */
+    @Search(allowUnknownParams = true)
+    public IBundleProvider search(RequestDetails request) {
+        return records.search().search(typeName(), request);
     }
 
     @Validate

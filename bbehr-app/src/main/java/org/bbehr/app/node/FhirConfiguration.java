@@ -8,6 +8,7 @@ import org.bbehr.app.fhir.FhirServer;
 import org.bbehr.app.fhir.ProfileValidator;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.search.RecordSearch;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,9 +28,9 @@ class FhirConfiguration {
     }
 
     @Bean
-    FhirRecords fhirRecords(FhirContext context, RecordStore store, BlindIndex blindIndex,
+    FhirRecords fhirRecords(FhirContext context, RecordStore store, RecordSearch search, BlindIndex blindIndex,
             org.springframework.beans.factory.ObjectProvider<org.bbehr.app.fhir.RecordIntegrity> integrity) {
-        return FhirRecords.of(context, store, blindIndex,
+        return FhirRecords.of(context, store, search, blindIndex,
                 integrity.getIfAvailable(() -> org.bbehr.app.fhir.RecordIntegrity.NONE));
     }
 

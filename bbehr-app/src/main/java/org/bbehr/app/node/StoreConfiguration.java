@@ -29,7 +29,7 @@ class StoreConfiguration {
     static class InMemory {
 
         @Bean
-        RecordStore recordStore() {
+        InMemoryRecordStore recordStore() {
             return new InMemoryRecordStore();
         }
 
@@ -68,7 +68,7 @@ class StoreConfiguration {
         }
 
         @Bean
-        RecordStore recordStore(Database database, NodeKeys keys) {
+        PostgresRecordStore recordStore(Database database, NodeKeys keys) {
             return PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC());
         }
 

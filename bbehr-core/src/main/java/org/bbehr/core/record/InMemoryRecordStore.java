@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.search.IndexMatcher;
+import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.search.SearchQuery;
 
 /** A {@link RecordStore} in memory, for tests and tools; not durable and not encrypted. Thread-safe. */
-public final class InMemoryRecordStore implements RecordStore {
+public final class InMemoryRecordStore implements RecordStore, RecordSearch {
 
     private record Entry(List<StoredVersion> versions, IndexEntries index, boolean legalHold, boolean erased) {}
 
@@ -96,6 +99,26 @@ public final class InMemoryRecordStore implements RecordStore {
         return live().filter(k -> entries.get(k).index().references().contains(target))
                 .sorted(Comparator.comparing(ResourceKey::toString))
                 .toList();
+    }
+
+    @Override
+    public synchronized List<ResourceKey> search(SearchQuery query) {
+        return matching(query).limit(query.limit()).toList();
+    }
+
+    @Override
+    public synchronized long count(SearchQuery query) {
+        return matching(query).count();
+    }
+
+    private Stream<ResourceKey> matching(SearchQuery query) {
+        return live().filter(k -> k.type().equals(query.type()))
+                .filter(k -> IndexMatcher.matches(query, k, lastUpdated(k), entries.get(k).index()))
+                .sorted(IndexMatcher.order(query.sort(), k -> k, this::lastUpdated, k -> entries.get(k).index()));
+    }
+
+    private Instant lastUpdated(ResourceKey key) {
+        return entries.get(key).versions().getLast().lastUpdated();
     }
 
     @Override

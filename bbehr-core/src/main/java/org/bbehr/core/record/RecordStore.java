@@ -31,6 +31,24 @@ public interface RecordStore {
 
     Optional<StoredVersion> findVersion(ResourceKey key, long version);
 
+    /**
+     * The current versions of several resources, in the order of {@code keys}, leaving out those that are absent,
+     * deleted or erased: a page of search results in one read.
+     */
+    default List<StoredVersion> findLive(List<ResourceKey> keys) {
+        List<StoredVersion> live = new java.util.ArrayList<>();
+        for (ResourceKey key : keys) {
+            try {
+                findCurrent(key).filter(v -> !v.deleted()).ifPresent(live::add);
+            } catch (org.bbehr.core.BbehrException e) {
+                if (e.code() != org.bbehr.core.ErrorCode.RECORD_ERASED) {
+                    throw e;
+                }
+            }
+        }
+        return live;
+    }
+
     /** A resource's versions, newest first, at most {@code count}, skipping {@code offset}, updated after {@code since} if given. */
     List<StoredVersion> history(ResourceKey key, Instant since, int offset, int count);
 

@@ -321,6 +321,22 @@ public abstract class RecordStoreContractTest {
         assertThat(store.findCurrent(alice()).orElseThrow().deleted()).isFalse();
     }
 
+    @Test
+    void findLiveShouldReadTheCurrentVersionsOfManyInTheirOrderLeavingOutDeletedAndAbsentOnes() {
+        // given
+        store.write(List.of(put(alice(), json(alice(), "a1")), put(bob(), json(bob(), "b1")),
+                put(aliceAsthma(), json(aliceAsthma(), "c1"))));
+        store.write(List.of(put(alice(), json(alice(), "a2")), delete(bob())));
+
+        // when
+        List<StoredVersion> live = store.findLive(List.of(aliceAsthma(), bob(), aliceCheckup(), alice()));
+
+        // then
+        assertThat(live).extracting(StoredVersion::key).containsExactly(aliceAsthma(), alice());
+        assertThat(live).extracting(RecordStoreContractTest::text)
+                .containsExactly(json(aliceAsthma(), "c1"), json(alice(), "a2"));
+    }
+
     // history
 
     @Test
@@ -497,7 +513,7 @@ public abstract class RecordStoreContractTest {
     }
 
     /** A clock that moves one millisecond forward each time it is read, so every write has its own time. */
-    protected static final class TickingClock extends Clock {
+    public static final class TickingClock extends Clock {
 
         private final AtomicLong millis;
 

@@ -34,6 +34,7 @@ final class Erasure {
                 statement.executeUpdate();
             }
         }
+        SearchRows.delete(c, java.util.List.of(key));
         ErasureMarker marker = new ErasureMarker(key, versions, reason, actor, at.toInstant(), DataKey.newSalt());
         try (PreparedStatement log = c.prepareStatement(
                 "INSERT INTO erasures (type, id, reason, actor, erased_at, versions, salt) VALUES (?, ?, ?, ?, ?, ?, ?)")) {

@@ -13,7 +13,7 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 
-/** The index rows of current, not deleted versions: identifier tokens and references. */
+/** The index rows of current, not deleted versions: identifier tokens, references and search rows. */
 final class IndexRows {
 
     private static final String IN_SOURCES = "(source_type, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))";
@@ -35,6 +35,7 @@ final class IndexRows {
             Keys.bind(connection, references, 1, resources);
             references.executeUpdate();
         }
+        SearchRows.delete(connection, resources);
     }
 
     /** Adds the index rows of resources whose current version is not a deletion. */
@@ -71,6 +72,7 @@ final class IndexRows {
                 references.executeBatch();
             }
         }
+        SearchRows.insert(connection, current);
     }
 
     /**

@@ -15,6 +15,8 @@ import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
+import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.search.SearchQuery;
 import org.bbehr.store.crypto.NodeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * each version is stored encrypted, bound to its type/id/version; identifiers are stored only as the blind-index
  * tokens given. A write is one transaction (fsync'd on commit) that also adds the versions' outbox rows.
  */
-public final class PostgresRecordStore implements RecordStore {
+public final class PostgresRecordStore implements RecordStore, RecordSearch {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresRecordStore.class);
 
@@ -81,6 +83,15 @@ public final class PostgresRecordStore implements RecordStore {
         return transactions.read(c -> reads.find(c, key, version));
     }
 
+    /** One statement for the whole page. */
+    @Override
+    public List<StoredVersion> findLive(List<ResourceKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return transactions.read(c -> reads.findLive(c, keys));
+    }
+
     @Override
     public List<StoredVersion> history(ResourceKey key, Instant since, int offset, int count) {
         return transactions.read(c -> reads.history(c, key, since, offset, count));
@@ -99,6 +110,16 @@ public final class PostgresRecordStore implements RecordStore {
     @Override
     public List<ResourceKey> findReferencing(ResourceKey target) {
         return transactions.read(c -> IndexRows.findReferencing(c, target));
+    }
+
+    @Override
+    public List<ResourceKey> search(SearchQuery query) {
+        return transactions.read(c -> SearchSql.search(c, query));
+    }
+
+    @Override
+    public long count(SearchQuery query) {
+        return transactions.read(c -> SearchSql.count(c, query));
     }
 
     @Override

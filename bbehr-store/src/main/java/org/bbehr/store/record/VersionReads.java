@@ -76,6 +76,24 @@ final class VersionReads {
         }
     }
 
+    /** The current versions of {@code keys} that are live (not deleted, not erased), in the order of the keys. */
+    List<StoredVersion> findLive(Connection c, List<ResourceKey> keys) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + VERSION_COLUMNS
+                + " FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS wanted (type, id, n)"
+                + " JOIN resources r ON r.type = wanted.type AND r.id = wanted.id AND NOT r.deleted AND NOT r.erased"
+                + " JOIN versions v ON v.type = r.type AND v.id = r.id AND v.version = r.current_version"
+                + WITH_DATA_KEY + " ORDER BY wanted.n")) {
+            Keys.bind(c, select, 1, keys);
+            List<StoredVersion> versions = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(decrypt(rows, 1));
+                }
+            }
+            return versions;
+        }
+    }
+
     /** A page of one resource's versions, read with the resource's state in one statement (one snapshot). */
     List<StoredVersion> history(Connection c, ResourceKey key, Instant since, int offset, int count)
             throws SQLException {

@@ -13,6 +13,7 @@ final class Tables {
     /** Empties every table of the store (not Flyway's history). */
     static void truncateAll(DataSource dataSource) {
         execute(dataSource, "TRUNCATE resources, versions, data_keys, identifier_tokens, resource_references, outbox,"
+                + " search_token, search_blind, search_string, search_date, search_number, search_uri, search_reference,"
                 + " erasures, key_check");
     }
 

@@ -1,0 +1,70 @@
+package org.bbehr.app.search;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IPagingProvider;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.bbehr.core.crypto.BlindIndex;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.search.RecordSearch;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * FHIR search on the node's index: parses the request, runs the query once and keeps only the matching keys for the
+ * pages (in the server's paging store, under a random id: the links carry that id, never a search value).
+ */
+public final class FhirSearch {
+
+    /** At most this many resources match one search; a search with more should be narrowed. */
+    public static final int MAX_RESULTS = 10_000;
+    /** The request attribute that holds the id of a search's stored results. */
+    public static final String SEARCH_ID = FhirSearch.class.getName() + ".id";
+
+    private final SearchParser parser;
+    private final RecordSearch recordSearch;
+    private final SearchIndexer indexer;
+    private final Function<List<ResourceKey>, List<IBaseResource>> reader;
+
+    /**
+     * @param identifierToken the identifier index's token of {@code (system, value)}
+     * @param reader reads resources' current versions, leaving out those deleted or absent
+     */
+    public FhirSearch(FhirContext context, RecordSearch recordSearch, SearchIndexer indexer, BlindIndex blindIndex,
+            BiFunction<String, String, String> identifierToken, Function<List<ResourceKey>, List<IBaseResource>> reader) {
+        this.recordSearch = recordSearch;
+        this.indexer = indexer;
+        this.reader = reader;
+        this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierToken);
+    }
+
+    /** Runs the search of {@code type} that {@code request} asks for. */
+    public IBundleProvider search(String type, RequestDetails request) {
+        ParsedSearch parsed = parser.parse(type, request.getParameters(), isStrict(request),
+                new LocalUrls(request.getFhirServerBase()));
+        List<ResourceKey> keys = recordSearch.search(parsed.query().withLimit(MAX_RESULTS));
+        SearchResults results = new SearchResults(keys, parsed, reader, recordSearch, indexer);
+        IPagingProvider paging = request.getServer().getPagingProvider();
+        if (paging != null) {
+            String id = paging.storeResultList(request, results);
+            results.setUuid(id);
+            request.getUserData().put(SEARCH_ID, id);
+        }
+        return results;
+    }
+
+    static boolean isStrict(RequestDetails request) {
+        List<String> prefer = request.getHeaders("Prefer");
+        return prefer != null && prefer.stream().anyMatch(p -> p.replace(" ", "").contains("handling=strict"));
+    }
+
+    /** Turns absolute URLs of this server ({@code base/Type/id}) into {@code Type/id}. */
+    record LocalUrls(String base) implements Function<String, String> {
+        @Override
+        public String apply(String url) {
+            return base != null && url.startsWith(base + "/") ? url.substring(base.length() + 1) : null;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.bbehr.app.search;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import jakarta.annotation.Nonnull;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bbehr.core.crypto.BlindIndex;
+import org.bbehr.core.record.IndexValue;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extracts the values of every standard R4 search parameter of type token, reference, date, string, number,
+ * quantity and uri from a resource, with HAPI's own definitions and FHIRPath expressions (parsed once per type).
+ * Protected parameters ({@link ProtectedFields}) give blind-index tokens only; identifiers are left to the
+ * identifier index. Thread-safe.
+ */
+public final class SearchIndexer {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+    private static final Set<RestSearchParameterTypeEnum> INDEXED = Set.of(RestSearchParameterTypeEnum.TOKEN,
+            RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.STRING,
+            RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
+    /** Parameters served from the resource's own row or the identifier index, or not indexed at all. */
+    static final Set<String> NOT_INDEXED = Set.of("_id", "_lastUpdated", "identifier", "_text", "_content",
+            "_list", "_has", "_query", "_filter");
+
+    /** One indexed parameter of a type: its expression's paths, each simple or for the FHIRPath engine. */
+    record Param(String name, RestSearchParameterTypeEnum type, List<Path> paths, ProtectedFields.Kind protection) {}
+
+    /** One path of a parameter's expression (the parts of a top-level union, evaluated one by one). */
+    record Path(SimplePath simple, IFhirPath.IParsedExpression fhirPath) {}
+
+    private final FhirContext context;
+    private final IFhirPath fhirPath;
+    private final IndexValues values;
+    private final Map<String, List<Param>> paramsByType = new ConcurrentHashMap<>();
+
+    public SearchIndexer(FhirContext context, BlindIndex blindIndex) {
+        this.context = context;
+        this.fhirPath = context.newFhirPath();
+        this.fhirPath.setEvaluationContext(new ResolveToEmptyResource());
+        this.values = new IndexValues(new ProtectedFields(blindIndex));
+    }
+
+    /** The index values of every indexed search parameter of {@code resource}. */
+    public List<IndexValue> extract(IBaseResource resource) {
+        Set<IndexValue> found = new LinkedHashSet<>();
+        for (Param param : params(resource.fhirType())) {
+            for (IBase value : evaluate(resource, param)) {
+                values.add(found, param, value);
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /** The values of one parameter of {@code resource}, e.g. the references to follow for {@code _include}. */
+    public List<IndexValue> extract(IBaseResource resource, String paramName) {
+        Set<IndexValue> found = new LinkedHashSet<>();
+        params(resource.fhirType()).stream().filter(p -> p.name().equals(paramName)).forEach(param -> {
+            for (IBase value : evaluate(resource, param)) {
+                values.add(found, param, value);
+            }
+        });
+        return List.copyOf(found);
+    }
+
+    /** The indexed parameters of {@code type}, parsed on first use. */
+    List<Param> params(String type) {
+        return paramsByType.computeIfAbsent(type, this::parseParams);
+    }
+
+    private List<Param> parseParams(String type) {
+        List<Param> params = new ArrayList<>();
+        for (RuntimeSearchParam param : context.getResourceDefinition(type).getSearchParams()) {
+            if (!INDEXED.contains(param.getParamType()) || NOT_INDEXED.contains(param.getName())) {
+                continue;
+            }
+            List<String> paths = param.getPathsSplitForResourceType(type);
+            if (paths.isEmpty()) {
+                continue;
+            }
+            try {
+                List<Path> parsed = new ArrayList<>();
+                for (String path : paths) {
+                    parsed.add(new Path(SimplePath.parse(context, type, path).orElse(null),
+                            fhirPath.parse(path)));
+                }
+                params.add(new Param(param.getName(), param.getParamType(), List.copyOf(parsed),
+                        ProtectedFields.kindOf(type, param.getName())));
+            } catch (Exception e) {
+                log.warn("search parameter {}.{} is not indexed: its FHIRPath does not parse ({})", type,
+                        param.getName(), e.getMessage());
+            }
+        }
+        return List.copyOf(params);
+    }
+
+    private List<IBase> evaluate(IBaseResource resource, Param param) {
+        List<IBase> values = new ArrayList<>();
+        for (Path path : param.paths()) {
+            values.addAll(path.simple() != null ? path.simple().evaluate(resource) : evaluate(resource, param, path));
+        }
+        return values;
+    }
+
+    /** The values of one path by the FHIRPath engine; what it cannot evaluate on this resource is skipped. */
+    List<IBase> evaluate(IBaseResource resource, Param param, Path path) {
+        try {
+            return fhirPath.evaluate(resource, path.fhirPath(), IBase.class);
+        } catch (RuntimeException e) {
+            log.debug("search parameter {}.{} could not be evaluated on a resource: {}", resource.fhirType(),
+                    param.name(), e.getClass().getSimpleName());
+            return List.of();
+        }
+    }
+
+    /** FHIRPath's {@code resolve()} gives an empty resource of the reference's type, enough for {@code is Patient}. */
+    private final class ResolveToEmptyResource implements IFhirPathEvaluationContext {
+        @Override
+        public IBase resolveReference(@Nonnull IIdType reference, IBase unused) {
+            String type = reference.getResourceType();
+            if (type == null || !context.getResourceTypes().contains(type)) {
+                return null;
+            }
+            IBaseResource resource = context.getResourceDefinition(type).newInstance();
+            Optional.ofNullable(reference.getIdPart()).ifPresent(resource::setId);
+            return resource;
+        }
+    }
+}

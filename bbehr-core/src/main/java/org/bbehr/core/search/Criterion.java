@@ -1,0 +1,57 @@
+package org.bbehr.core.search;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One condition on a resource's indexed values. Values are what the store holds: protected values arrive here only
+ * as blind-index tokens, computed by the node from the search value.
+ */
+public sealed interface Criterion {
+
+    /** How a string search value matches: as a prefix (the default), exactly, or anywhere. */
+    enum TextMode { PREFIX, EXACT, CONTAINS }
+
+    /** A token; a null {@code system} matches any system, an empty one only values without a system; a null code any code. */
+    record TokenIs(String param, String system, String code) implements Criterion {}
+
+    /** A protected value's blind-index token. */
+    record BlindIs(String param, String token) implements Criterion {}
+
+    /** An identifier's blind-index token (see the identifier index). */
+    record IdentifierIs(String token) implements Criterion {}
+
+    /** A normalized string (lower case, accents removed). */
+    record TextMatches(String param, String value, TextMode mode) implements Criterion {}
+
+    /** A date range, {@code low} inclusive and {@code high} exclusive, compared by {@code comparison}. */
+    record DateIn(String param, Comparison comparison, Instant low, Instant high) implements Criterion {}
+
+    /**
+     * A number or quantity: {@code value} as written, {@code [low, high)} its range from its precision; a null
+     * {@code system} or {@code code} matches any unit.
+     */
+    record NumberIn(String param, Comparison comparison, BigDecimal value, BigDecimal low, BigDecimal high,
+            String system, String code) implements Criterion {}
+
+    /** A URI, exactly, or any URI that starts with it ({@code below}). */
+    record UriIs(String param, String uri, boolean below) implements Criterion {}
+
+    /**
+     * A reference: to {@code targetType/targetId} of this server (a null type matches any), or to an absolute
+     * {@code url}.
+     */
+    record ReferenceTo(String param, String targetType, String targetId, String url) implements Criterion {}
+
+    /** The resource's logical id. */
+    record IdIs(String id) implements Criterion {}
+
+    /** The time of the resource's current version. */
+    record LastUpdatedIn(Comparison comparison, Instant low, Instant high) implements Criterion {}
+
+    /** The resource has no value ({@code missing}) or some value of the parameter, in the index of {@code kind}. */
+    record Missing(String param, IndexKind kind, boolean missing) implements Criterion {}
+
+    /** Which index a parameter's values are in. */
+    enum IndexKind { TOKEN, BLIND, TEXT, DATE, NUMBER, URI, REFERENCE, IDENTIFIER }
+}
