@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.anchor.AnchorState;
+import org.bbehr.core.anchor.AnchorStates;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
@@ -67,7 +68,7 @@ public final class FhirRecords {
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
                 (system, value) -> system == null ? indexer.identifierValueToken(value)
                         : indexer.identifierToken(system, value),
-                keys -> store.findLive(keys).stream().map(this::toResource).toList());
+                keys -> toResources(store.findLive(keys)));
         this.integrity = integrity;
     }
 
@@ -249,6 +250,14 @@ public final class FhirRecords {
         resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
         anchor.ifPresent(state -> AnchorMeta.add(resource.getMeta(), state));
         return resource;
+    }
+
+    /** Versions as resources, their anchoring looked up at once. */
+    List<IBaseResource> toResources(List<StoredVersion> versions) {
+        var anchors = integrity.statesOf(versions.stream()
+                .map(v -> new AnchorStates.Version(v.key(), v.version())).toList());
+        return versions.stream().map(v -> toResource(v,
+                Optional.ofNullable(anchors.get(new AnchorStates.Version(v.key(), v.version()))))).toList();
     }
 
     /** A version's anchoring, if the node anchors. */

@@ -1,5 +1,7 @@
 package org.bbehr.app.fhir;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.bbehr.core.BbehrException;
@@ -55,6 +57,11 @@ public final class RecordIntegrity {
 
     Optional<AnchorState> stateOf(ResourceKey key, long version) {
         return states == null ? Optional.empty() : states.find(key, version);
+    }
+
+    /** The states of several versions, looked up at once. */
+    Map<AnchorStates.Version, AnchorState> statesOf(Collection<AnchorStates.Version> versions) {
+        return states == null ? Map.of() : states.findAll(versions);
     }
 
     RecordVerifier verifier() {

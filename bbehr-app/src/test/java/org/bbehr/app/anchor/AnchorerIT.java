@@ -127,6 +127,36 @@ class AnchorerIT {
     }
 
     @Test
+    void statesLookedUpAtOnceShouldEqualThoseLookedUpOneByOne() {
+        // given: anchored versions, pending ones, and one the store has no record of
+        List<StoredVersion> anchored = write(3);
+        anchorer().runOnce();
+        List<StoredVersion> pending = write(2);
+        List<org.bbehr.core.anchor.AnchorStates.Version> versions = new ArrayList<>();
+        for (StoredVersion version : concat(anchored, pending)) {
+            versions.add(new org.bbehr.core.anchor.AnchorStates.Version(version.key(), version.version()));
+        }
+        versions.add(new org.bbehr.core.anchor.AnchorStates.Version(new ResourceKey("Observation", "unknown"), 1));
+
+        // when
+        var states = journal.findAll(versions);
+
+        // then
+        assertThat(states).hasSize(5);
+        for (var version : versions) {
+            assertThat(java.util.Optional.ofNullable(states.get(version))).as(version.toString())
+                    .isEqualTo(journal.find(version.key(), version.version()));
+        }
+        assertThat(states.values()).filteredOn(org.bbehr.core.anchor.AnchorState::anchored).hasSize(3);
+    }
+
+    static List<StoredVersion> concat(List<StoredVersion> first, List<StoredVersion> second) {
+        List<StoredVersion> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    @Test
     void writesWhileTheChainIsStoppedShouldStayPendingAndBeAnchoredOnceItIsBack() {
         // given
         Anchorer anchorer = anchorer();

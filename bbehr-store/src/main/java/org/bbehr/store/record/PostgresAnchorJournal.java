@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.bbehr.core.BbehrException;
@@ -209,6 +212,43 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
                     return Optional.of(new AnchorState(true, Bytes32.wrap(row.getBytes(2)),
                             Bytes32.wrap(row.getBytes(3)), row.getLong(4)));
                 }
+            }
+        });
+    }
+
+    @Override
+    public Map<Version, AnchorState> findAll(Collection<Version> versions) {
+        if (versions.isEmpty()) {
+            return Map.of();
+        }
+        return transactions.read(c -> {
+            String[] types = versions.stream().map(v -> v.key().type()).toArray(String[]::new);
+            String[] ids = versions.stream().map(v -> v.key().id()).toArray(String[]::new);
+            Long[] numbers = versions.stream().map(Version::version).toArray(Long[]::new);
+            // a version in a batch has the batch's state, one only in the outbox is pending
+            try (PreparedStatement select = c.prepareStatement("WITH wanted (type, id, version) AS"
+                    + " (SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]))"
+                    + " SELECT w.type, w.id, w.version, l.batch_id IS NOT NULL, b.anchored, b.root, b.anchored_tx,"
+                    + " b.block FROM wanted w"
+                    + " LEFT JOIN anchor_leaves l ON l.kind = 0 AND l.type = w.type AND l.id = w.id"
+                    + " AND l.version = w.version LEFT JOIN anchor_batches b ON b.id = l.batch_id"
+                    + " WHERE l.batch_id IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 0"
+                    + " AND o.type = w.type AND o.id = w.id AND o.version = w.version)")) {
+                select.setArray(1, c.createArrayOf("text", types));
+                select.setArray(2, c.createArrayOf("text", ids));
+                select.setArray(3, c.createArrayOf("bigint", numbers));
+                Map<Version, AnchorState> states = new HashMap<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        Version version = new Version(new ResourceKey(row.getString(1), row.getString(2)),
+                                row.getLong(3));
+                        states.put(version, row.getBoolean(4) && row.getBoolean(5)
+                                ? new AnchorState(true, Bytes32.wrap(row.getBytes(6)), Bytes32.wrap(row.getBytes(7)),
+                                        row.getLong(8))
+                                : AnchorState.PENDING);
+                    }
+                }
+                return states;
             }
         });
     }
