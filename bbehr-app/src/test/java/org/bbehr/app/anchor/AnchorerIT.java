@@ -180,6 +180,22 @@ class AnchorerIT {
     }
 
     @Test
+    void aNodeThatIsNotRegisteredShouldKeepVersionsPendingAndSayWhy() {
+        // given: a node key that no hospital has
+        try (Web3jLedger stranger = ledger(DevAccounts.account(7))) {
+            Anchorer anchorer = new Anchorer(journal, stranger, AnchorSettings.defaults(), Clock.systemUTC());
+            write(2);
+            // when
+            boolean worked = anchorer.runOnce();
+            // then
+            assertThat(worked).isFalse();
+            assertThat(anchorer.status().healthy()).isFalse();
+            assertThat(anchorer.status().detail()).contains("not a hospital's node");
+            assertThat(journal.findPending(AnchorKind.RECORDS, 100)).hasSize(2);
+        }
+    }
+
+    @Test
     void aRolledBackAnchorShouldBeNoticedAndAnchoredAgain() {
         // given: a root anchored after a snapshot
         AnvilRpc anvil = new AnvilRpc(chain.rpcUrl());

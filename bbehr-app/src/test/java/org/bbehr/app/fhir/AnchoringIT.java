@@ -108,7 +108,7 @@ class AnchoringIT {
     }
 
     @Test
-    void aWrittenVersionShouldShowItsAnchorInMetaAndVerifyWithItsPatientsCompartment() {
+    void aWrittenVersionShouldShowItsAnchorInMetaAndVerifyWithItsPatientsCompartment() throws Exception {
         // given
         IdType patient = create(Fixtures.alicePatient());
         IdType observation = create(observationOf(patient, "8867-4"));
@@ -124,6 +124,14 @@ class AnchoringIT {
         assertThat(statuses(compartment)).containsEntry(patient.getValue() + "/_history/1", "verified")
                 .containsEntry(observation.getValue() + "/_history/1", "verified");
         assertThat(compartment.getParameterValue("verified").primitiveValue()).isEqualTo("2");
+        assertThat(health()).contains("\"anchoring\":{\"status\":\"UP\"", "\"hospitalId\":" + hospitalId,
+                "lastAnchoredAt");
+    }
+
+    private String health() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                + "/actuator/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
