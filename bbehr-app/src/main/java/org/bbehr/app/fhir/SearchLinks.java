@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * first page instead, like {@code next} and {@code previous}, which carry only the results' random id.
  */
 @Interceptor
+@StoredJsonResponses.LeavesReadsAlone
 public final class SearchLinks {
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
