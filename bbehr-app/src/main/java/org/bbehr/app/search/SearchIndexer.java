@@ -40,18 +40,23 @@ public final class SearchIndexer {
     /** One indexed parameter of a type: its expression's paths, each simple or for the FHIRPath engine. */
     record Param(String name, RestSearchParameterTypeEnum type, List<Path> paths, ProtectedFields.Kind protection) {}
 
-    /** One path of a parameter's expression (the parts of a top-level union, evaluated one by one). */
-    record Path(SimplePath simple, IFhirPath.IParsedExpression fhirPath) {}
+    /**
+     * One path of a parameter's expression (the parts of a top-level union, evaluated one by one): walked as a
+     * simple path where it is one, else parsed for the FHIRPath engine.
+     */
+    record Path(String expression, SimplePath simple, IFhirPath.IParsedExpression fhirPath) {}
 
     private final FhirContext context;
-    private final IFhirPath fhirPath;
+    /**
+     * HAPI's FHIRPath engine, made on first need: making it loads every core StructureDefinition (seconds, and ~100
+     * MB kept), and most parameters' expressions are simple paths that never need it.
+     */
+    private volatile IFhirPath fhirPath;
     private final IndexValues values;
     private final Map<String, List<Param>> paramsByType = new ConcurrentHashMap<>();
 
     public SearchIndexer(FhirContext context, BlindIndex blindIndex) {
         this.context = context;
-        this.fhirPath = context.newFhirPath();
-        this.fhirPath.setEvaluationContext(new ResolveToEmptyResource());
         this.values = new IndexValues(new ProtectedFields(blindIndex));
     }
 
@@ -95,8 +100,8 @@ public final class SearchIndexer {
             try {
                 List<Path> parsed = new ArrayList<>();
                 for (String path : paths) {
-                    parsed.add(new Path(SimplePath.parse(context, type, path).orElse(null),
-                            fhirPath.parse(path)));
+                    SimplePath simple = SimplePath.parse(context, type, path).orElse(null);
+                    parsed.add(new Path(path, simple, simple != null ? null : fhirPath().parse(path)));
                 }
                 params.add(new Param(param.getName(), param.getParamType(), List.copyOf(parsed),
                         ProtectedFields.kindOf(type, param.getName())));
@@ -119,12 +124,29 @@ public final class SearchIndexer {
     /** The values of one path by the FHIRPath engine; what it cannot evaluate on this resource is skipped. */
     List<IBase> evaluate(IBaseResource resource, Param param, Path path) {
         try {
-            return fhirPath.evaluate(resource, path.fhirPath(), IBase.class);
-        } catch (RuntimeException e) {
+            IFhirPath engine = fhirPath();
+            var parsed = path.fhirPath() != null ? path.fhirPath() : engine.parse(path.expression());
+            return engine.evaluate(resource, parsed, IBase.class);
+        } catch (Exception e) {
             log.debug("search parameter {}.{} could not be evaluated on a resource: {}", resource.fhirType(),
                     param.name(), e.getClass().getSimpleName());
             return List.of();
         }
+    }
+
+    private IFhirPath fhirPath() {
+        IFhirPath engine = fhirPath;
+        if (engine == null) {
+            synchronized (this) {
+                if (fhirPath == null) {
+                    IFhirPath made = context.newFhirPath();
+                    made.setEvaluationContext(new ResolveToEmptyResource());
+                    fhirPath = made;
+                }
+                engine = fhirPath;
+            }
+        }
+        return engine;
     }
 
     /** FHIRPath's {@code resolve()} gives an empty resource of the reference's type, enough for {@code is Patient}. */
