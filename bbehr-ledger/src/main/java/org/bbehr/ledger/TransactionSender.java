@@ -79,7 +79,7 @@ final class TransactionSender {
             transaction = signWithNextNonce(to, data, gasLimit, gasPrice);
             broadcast(transaction);
         }
-        return sendAndWait(transaction);
+        return awaitReceipt(transaction);
     }
 
     private SignedTransaction signWithNextNonce(String to, String data, BigInteger gasLimit, BigInteger gasPrice) {
@@ -104,7 +104,9 @@ final class TransactionSender {
                 || message.contains("already imported")) {
             return;
         }
-        if (message.contains("nonce too low") && findReceipt(transaction.hash()).isPresent()) {
+        // sent before: mined already, or in a block the chain is still sealing (its receipt not yet visible)
+        if (message.contains("nonce too low")
+                && (findReceipt(transaction.hash()).isPresent() || isKnown(transaction.hash()))) {
             return;
         }
         resyncNonce();
@@ -119,6 +121,11 @@ final class TransactionSender {
      */
     TransactionReceipt sendAndWait(SignedTransaction transaction) {
         broadcast(transaction);
+        return awaitReceipt(transaction);
+    }
+
+    /** Waits for a broadcast transaction's receipt and confirmations, re-sending it if the chain forgets it. */
+    private TransactionReceipt awaitReceipt(SignedTransaction transaction) {
         long deadline = System.nanoTime() + config.receiptTimeout().toNanos();
         long nextResendCheck = System.nanoTime() + config.resendInterval().toNanos();
         long pause = 1; // ms: chains that mine at once answer in a few; back off to the configured interval
