@@ -154,7 +154,6 @@ public final class AnchoringBenchmark {
                 - Chain: %s, the dev chain (automine); store: embedded PostgreSQL with durable settings
                 - Anchoring settings: the defaults (a batch at 1,000 versions or 1 s, whichever comes first; 1 confirmation)
                 - Command: `%s` (main class `%s`); the run took %d s
-                - Figures from a machine shared with other builds (see the load average) are indicative only
 
                 | Figure | Measured | Target | Met |
                 |---|--:|--:|:-:|

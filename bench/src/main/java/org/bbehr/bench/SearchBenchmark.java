@@ -143,8 +143,7 @@ public final class SearchBenchmark {
         s.append("- Date: ").append(LocalDate.now()).append('\n');
         s.append("- Machine: ").append(machine.cores()).append(" cores, ").append(machine.memory()).append(", ")
                 .append(machine.os()).append("; load average ").append(machine.load())
-                .append(" at the start (1 min, other processes included: **measured while other builds ran on the"
-                        + " same 2 cores, so the figures are indicative only**)\n");
+                .append(" at the start (1 min, other processes included)\n");
         String root = Path.of("").toAbsolutePath().getParent() + "/";
         s.append("- Java: ").append(System.getProperty("java.version")).append("; server JVM options: `")
                 .append(String.join(" ", jvmOptions).replace(root, "")).append("`\n");
