@@ -229,6 +229,7 @@ class AnchoringIT {
         IdType lostKey = create(observationOf(patient, "1006-6"));
         IdType erased = create(observationOf(patient, "1007-7"));
         IdType otherHospital = create(observationOf(patient, "1008-8"));
+        IdType indexEdited = create(observationOf(patient, "1009-9"));
         awaitNothingPending();
         // when: the database is tampered with, and one resource is erased properly
         sql("UPDATE versions SET ciphertext = set_byte(ciphertext, 40, get_byte(ciphertext, 40) # 1)"
@@ -240,6 +241,8 @@ class AnchoringIT {
         sql("DELETE FROM data_keys WHERE type = 'Observation' AND id = ?", lostKey.getIdPart());
         store.erase(new ResourceKey("Observation", erased.getIdPart()), "patient request (synthetic)", "it-test");
         claimUnderAnotherHospitalsRoot(otherHospital.getIdPart());
+        sql("UPDATE search_token SET code = '1010-0' WHERE type = 'Observation' AND id = ? AND param = 'code'",
+                indexEdited.getIdPart());
         Parameters all = awaitServerVerify(p -> statuses(p).containsValue("erased"));
         // then
         Map<String, String> reported = statuses(all);
@@ -247,7 +250,7 @@ class AnchoringIT {
                 altered.getValue() + "/_history/1", swappedA.getValue() + "/_history/1",
                 swappedB.getValue() + "/_history/1", badProof.getValue() + "/_history/1",
                 lostVersion.getValue() + "/_history/1", lostKey.getValue() + "/_history/1",
-                otherHospital.getValue() + "/_history/1");
+                otherHospital.getValue() + "/_history/1", indexEdited.getValue() + "/_history/1");
         assertThat(keysWith(reported, "erased")).containsExactly(erased.getValue() + "/_history/1");
         assertThat(reasons(all)).containsEntry(badProof.getValue() + "/_history/1",
                 "proof invalid: it does not lead from the leaf to the root");
@@ -255,6 +258,7 @@ class AnchoringIT {
         assertThat(reasons(all).get(lostVersion.getValue() + "/_history/1")).startsWith("version missing");
         assertThat(reasons(all).get(lostKey.getValue() + "/_history/1")).startsWith("data key missing");
         assertThat(reasons(all).get(altered.getValue() + "/_history/1")).startsWith("content changed");
+        assertThat(reasons(all).get(indexEdited.getValue() + "/_history/1")).startsWith("search index changed");
         // and reading a tampered version fails with the tampering code, never with other data
         for (IdType tampered : List.of(altered, swappedA, lostKey)) {
             assertThatThrownBy(() -> client.read().resource(Observation.class).withId(tampered.getIdPart()).execute())

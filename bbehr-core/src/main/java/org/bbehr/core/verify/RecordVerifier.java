@@ -17,8 +17,9 @@ import org.bbehr.core.record.ResourceKey;
 /**
  * Verifies stored versions: recomputes each content hash from the decrypted salt and bytes, checks the leaf's proof
  * locally with the contract's leaf encoding and each distinct root once on chain ({@code anchorOf}), and that the
- * root was anchored by the hospital the leaf claims, which must be this node's. Erased versions count as erased only
- * with an anchored erasure marker.
+ * root was anchored by the hospital the leaf claims, which must be this node's. A current version whose content holds
+ * but whose index rows are not the ones written with it is tampered too. Erased versions count as erased only with an
+ * anchored erasure marker.
  */
 public final class RecordVerifier {
 
@@ -78,12 +79,18 @@ public final class RecordVerifier {
             if (problem != null) {
                 return verdict(e, VerificationStatus.TAMPERED, problem, e.leaf());
             }
+            if (e.indexProblem() != null) {
+                return verdict(e, VerificationStatus.TAMPERED, e.indexProblem(), e.leaf());
+            }
             return e.leaf().confirmed() ? verdict(e, VerificationStatus.VERIFIED, null, e.leaf())
                     : verdict(e, VerificationStatus.PENDING, "in a batch sent to the chain, not confirmed yet", e.leaf());
         }
         if (e.pendingHash() != null) {
-            return e.pendingHash().equals(hash) ? verdict(e, VerificationStatus.PENDING, "waiting for a batch", null)
-                    : verdict(e, VerificationStatus.TAMPERED, "content changed: its hash is not the one written", null);
+            if (!e.pendingHash().equals(hash)) {
+                return verdict(e, VerificationStatus.TAMPERED, "content changed: its hash is not the one written", null);
+            }
+            return e.indexProblem() != null ? verdict(e, VerificationStatus.TAMPERED, e.indexProblem(), null)
+                    : verdict(e, VerificationStatus.PENDING, "waiting for a batch", null);
         }
         return verdict(e, VerificationStatus.TAMPERED, "its anchor record (pending row or proof) is missing", null);
     }

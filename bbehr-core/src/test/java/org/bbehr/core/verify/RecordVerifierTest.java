@@ -125,6 +125,34 @@ class RecordVerifierTest {
     }
 
     @Test
+    void changedIndexRowsShouldMakeAnAnchoredOrPendingVersionTampered() {
+        // given: content that holds, index rows that don't
+        rootAnchoredBy(HOSPITAL);
+        String problem = "search index changed: its rows are not the ones written with it";
+        VersionEvidence anchored = new VersionEvidence(ALICE, 1, salt, CONTENT, null, false, null, null,
+                leaf(0, hash, tree.proof(0)), problem);
+        VersionEvidence pending = new VersionEvidence(BOB, 1, salt, CONTENT, null, false, null, hash, null, problem);
+        // when
+        VerificationReport report = check(anchored, pending);
+        // then
+        assertThat(report.verdicts()).extracting(Verdict::status)
+                .containsExactly(VerificationStatus.TAMPERED, VerificationStatus.TAMPERED);
+        assertThat(report.verdicts()).extracting(Verdict::reason).containsExactly(problem, problem);
+    }
+
+    @Test
+    void changedContentShouldBeReportedBeforeChangedIndexRows() {
+        // given
+        rootAnchoredBy(HOSPITAL);
+        VersionEvidence both = new VersionEvidence(ALICE, 1, salt, "{}".getBytes(StandardCharsets.UTF_8), null,
+                false, null, null, leaf(0, hash, tree.proof(0)), "search index changed");
+        // when
+        Verdict verdict = check(both).verdicts().getFirst();
+        // then
+        assertThat(verdict.reason()).startsWith("content changed");
+    }
+
+    @Test
     void aPendingVersionShouldBePendingWhileItsHashMatches() {
         // when
         VerificationReport report = check(new VersionEvidence(ALICE, 1, salt, CONTENT, null, false, null, hash, null),

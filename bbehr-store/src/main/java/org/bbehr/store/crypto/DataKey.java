@@ -96,6 +96,31 @@ public final class DataKey {
                 Arrays.copyOfRange(plaintext, SALT_BYTES, plaintext.length));
     }
 
+    /**
+     * Seals the digest of a version's index rows under this data key, so rows edited, added or removed in the
+     * database no longer match it.
+     */
+    public byte[] sealIndex(ResourceKey key, long version, byte[] digest) {
+        try {
+            return aead.encrypt(digest, indexAssociatedData(key, version));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /** Whether {@code seal} is {@link #sealIndex}'s seal of exactly {@code digest} for this version. */
+    public boolean indexSealMatches(ResourceKey key, long version, byte[] digest, byte[] seal) {
+        try {
+            return java.security.MessageDigest.isEqual(aead.decrypt(seal, indexAssociatedData(key, version)), digest);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static byte[] indexAssociatedData(ResourceKey key, long version) {
+        return ("index:" + key + "/" + version).getBytes(UTF_8);
+    }
+
     private static byte[] associatedData(ResourceKey key, long version) {
         return (key + "/" + version).getBytes(UTF_8);
     }

@@ -27,7 +27,7 @@ final class Erasure {
                 "DELETE FROM data_keys WHERE type = ? AND id = ?",
                 "DELETE FROM identifier_tokens WHERE type = ? AND id = ?",
                 "DELETE FROM resource_references WHERE source_type = ? AND source_id = ?",
-                "UPDATE resources SET erased = true WHERE type = ? AND id = ?"}) {
+                "UPDATE resources SET erased = true, index_seal = NULL WHERE type = ? AND id = ?"}) {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setString(1, key.type());
                 statement.setString(2, key.id());

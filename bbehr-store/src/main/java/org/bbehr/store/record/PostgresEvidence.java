@@ -31,7 +31,7 @@ final class PostgresEvidence implements EvidenceSource {
     private static final String LEAF_COLUMNS = "l.content_hash, l.proof, b.hospital_id, b.root, b.anchored,"
             + " COALESCE(b.anchored_tx, b.tx_hash), b.block";
     private static final String VERSIONS = "SELECT r.type, r.id, g.v, r.erased, v.version IS NOT NULL, v.ciphertext,"
-            + " k.wrapped, o.content_hash, " + LEAF_COLUMNS
+            + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version AND NOT r.deleted, r.index_seal"
             + " FROM resources r CROSS JOIN LATERAL generate_series(1::bigint, r.current_version) AS g(v)"
             + " LEFT JOIN versions v ON v.type = r.type AND v.id = r.id AND v.version = g.v"
             + " LEFT JOIN data_keys k ON k.type = r.type AND k.id = r.id"
@@ -43,9 +43,9 @@ final class PostgresEvidence implements EvidenceSource {
             + " LEFT JOIN resources r ON r.type = l.type AND r.id = l.id"
             + " WHERE l.kind = 0 AND (r.type IS NULL OR l.version > r.current_version) ORDER BY l.type, l.id, l.version";
 
-    /** A row as read, before decryption. */
+    /** A row as read, before decryption; {@code indexed}: the current version, not a deletion, so it has index rows. */
     private record Row(ResourceKey key, long version, boolean erased, boolean present, byte[] ciphertext,
-            byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf) {}
+            byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf, boolean indexed, byte[] indexSeal) {}
 
     private final Transactions transactions;
     private final DataKeys dataKeys;
@@ -73,6 +73,8 @@ final class PostgresEvidence implements EvidenceSource {
     public void forEachPage(VerifyScope scope, Consumer<List<VersionEvidence>> page) {
         transactions.inTransaction(c -> {
             c.setReadOnly(true);
+            // one snapshot for the versions and the index rows read page by page
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             Map<ResourceKey, VersionEvidence.Erasure> erasures = Erasures.load(c);
             try (PreparedStatement select = c.prepareStatement(VERSIONS + where(scope)
                     + " ORDER BY r.type, r.id, g.v")) {
@@ -85,12 +87,12 @@ final class PostgresEvidence implements EvidenceSource {
                     while (rows.next()) {
                         batch.add(row(rows));
                         if (batch.size() == PAGE) {
-                            page.accept(open(batch, erasures));
+                            page.accept(open(c, batch, erasures));
                             batch.clear();
                         }
                     }
                     if (!batch.isEmpty()) {
-                        page.accept(open(batch, erasures));
+                        page.accept(open(c, batch, erasures));
                     }
                 }
             }
@@ -116,7 +118,7 @@ final class PostgresEvidence implements EvidenceSource {
         byte[] pending = rows.getBytes(8);
         return new Row(new ResourceKey(rows.getString(1), rows.getString(2)), rows.getLong(3), rows.getBoolean(4),
                 rows.getBoolean(5), rows.getBytes(6), rows.getBytes(7), pending == null ? null : Bytes32.wrap(pending),
-                leaf(rows, 9));
+                leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17));
     }
 
     /** The leaf whose {@link #LEAF_COLUMNS} start at column {@code first}, or null when there is none. */
@@ -131,8 +133,14 @@ final class PostgresEvidence implements EvidenceSource {
                 Bytes32.wrap(rows.getBytes(first + 5)), rows.getLong(first + 6));
     }
 
-    /** Unwraps each resource's data key once, then decrypts the page's versions; both in parallel. */
-    private List<VersionEvidence> open(List<Row> rows, Map<ResourceKey, VersionEvidence.Erasure> erasures) {
+    /**
+     * Unwraps each resource's data key once, then decrypts the page's versions and checks the index rows of the
+     * current ones against their seals; both in parallel.
+     */
+    private List<VersionEvidence> open(Connection c, List<Row> rows,
+            Map<ResourceKey, VersionEvidence.Erasure> erasures) throws SQLException {
+        Map<ResourceKey, byte[]> digests = IndexSeal.digests(c, rows.stream()
+                .filter(r -> r.indexed() && !r.erased()).map(Row::key).toList());
         Map<ResourceKey, byte[]> wrapped = new HashMap<>();
         rows.stream().filter(r -> r.wrapped() != null).forEach(r -> wrapped.putIfAbsent(r.key(), r.wrapped()));
         Map<ResourceKey, Object> keys = new java.util.concurrent.ConcurrentHashMap<>();
@@ -143,11 +151,11 @@ final class PostgresEvidence implements EvidenceSource {
                 keys.put(entry.getKey(), "content changed: the data key does not unwrap");
             }
         });
-        return rows.parallelStream().map(row -> evidence(row, keys.get(row.key()), erasures.get(row.key())))
-                .toList();
+        return rows.parallelStream().map(row -> evidence(row, keys.get(row.key()), erasures.get(row.key()),
+                digests.get(row.key()))).toList();
     }
 
-    private static VersionEvidence evidence(Row row, Object key, VersionEvidence.Erasure erasure) {
+    private static VersionEvidence evidence(Row row, Object key, VersionEvidence.Erasure erasure, byte[] digest) {
         boolean erased = row.erased() && row.wrapped() == null;
         String unreadable = null;
         DataKey.Plaintext plaintext = null;
@@ -165,9 +173,16 @@ final class PostgresEvidence implements EvidenceSource {
                         + " another version)";
             }
         }
+        String indexProblem = plaintext == null || !row.indexed() ? null
+                : row.indexSeal() == null ? "search index not sealed: its index rows carry no seal (written before"
+                        + " index rows were sealed, or the seal was removed); bbehr keys rotate-index re-indexes and"
+                        + " seals them"
+                : !((DataKey) key).indexSealMatches(row.key(), row.version(), digest, row.indexSeal())
+                        ? "search index changed: its identifier, reference or search rows are not the ones written"
+                                + " with it" : null;
         return new VersionEvidence(row.key(), row.version(), plaintext == null ? null : plaintext.salt(),
                 plaintext == null ? null : plaintext.content(), unreadable, erased && row.present(),
-                erasure, row.pendingHash(), row.leaf());
+                erasure, row.pendingHash(), row.leaf(), indexProblem);
     }
 
     private static List<VersionEvidence> orphanedLeaves(Connection c) throws SQLException {

@@ -2,8 +2,10 @@ package org.bbehr.store.record;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -109,33 +111,87 @@ final class SearchRows {
     }
 
     private static void add(List<List<List<String>>> columns, ResourceKey key, IndexValue value) {
-        switch (value) {
-            case IndexValue.Token t -> row(columns, Table.TOKEN, key, t.param(), t.system(), t.code());
-            case IndexValue.Blind b -> row(columns, Table.BLIND, key, b.param(), b.token());
-            case IndexValue.Text t -> row(columns, Table.STRING, key, t.param(), t.normalized());
-            case IndexValue.Date d -> row(columns, Table.DATE, key, d.param(), time(d.low()), time(d.high()));
-            case IndexValue.Number n -> row(columns, Table.NUMBER, key, n.param(), n.low().toPlainString(),
-                    n.high().toPlainString(), n.system(), n.code());
-            case IndexValue.Uri u -> row(columns, Table.URI, key, u.param(), u.uri());
-            case IndexValue.Reference r -> row(columns, Table.REFERENCE, key, r.param(), r.targetType(),
-                    r.targetId(), r.url());
-        }
-    }
-
-    private static void row(List<List<List<String>>> columns, Table table, ResourceKey key, String... values) {
-        List<List<String>> target = columns.get(table.ordinal());
+        Row row = rowOf(value);
+        List<List<String>> target = columns.get(row.table().ordinal());
         target.get(0).add(key.type());
         target.get(1).add(key.id());
-        for (int i = 0; i < values.length; i++) {
-            target.get(i + 2).add(values[i]);
+        for (int i = 0; i < row.values().length; i++) {
+            target.get(i + 2).add(row.values()[i]);
         }
     }
 
-    /** An instant as PostgreSQL reads a timestamptz, clamped to the range it can hold. */
+    /** A search row: its table and its values from {@code param} on, as they are inserted. */
+    private record Row(Table table, String... values) {}
+
+    private static Row rowOf(IndexValue value) {
+        return switch (value) {
+            case IndexValue.Token t -> new Row(Table.TOKEN, t.param(), t.system(), t.code());
+            case IndexValue.Blind b -> new Row(Table.BLIND, b.param(), b.token());
+            case IndexValue.Text t -> new Row(Table.STRING, t.param(), t.normalized());
+            case IndexValue.Date d -> new Row(Table.DATE, d.param(), time(d.low()), time(d.high()));
+            case IndexValue.Number n -> new Row(Table.NUMBER, n.param(), n.low().toPlainString(),
+                    n.high().toPlainString(), n.system(), n.code());
+            case IndexValue.Uri u -> new Row(Table.URI, u.param(), u.uri());
+            case IndexValue.Reference r -> new Row(Table.REFERENCE, r.param(), r.targetType(), r.targetId(), r.url());
+        };
+    }
+
+    /** The search rows of {@code entries} in the canonical form of {@link IndexSeal}. */
+    static void canonicalRows(IndexEntries entries, List<String> out) {
+        for (IndexValue value : entries.values()) {
+            Row row = rowOf(value);
+            String[] values = row.values().clone();
+            for (int i = 1; i < values.length; i++) {
+                if (row.table().columnsAndTypes[2 * i - 1].equals("timestamptz")) {
+                    values[i] = micros(Instant.parse(values[i]));
+                }
+            }
+            out.add(IndexSeal.canonical(row.table().name, values));
+        }
+    }
+
+    /**
+     * Adds the canonical form of every search row of {@code resources}, as the database holds them now, to their
+     * lists in {@code out} (created as needed).
+     */
+    static void canonicalRows(Connection connection, Collection<ResourceKey> resources,
+            Map<ResourceKey, List<String>> out) throws SQLException {
+        for (Table table : Table.values()) {
+            StringBuilder sql = new StringBuilder("SELECT type, id, param");
+            for (int i = 0; i < table.columnsAndTypes.length; i += 2) {
+                String column = table.columnsAndTypes[i];
+                sql.append(", ").append(table.columnsAndTypes[i + 1].equals("timestamptz")
+                        ? "(extract(epoch FROM " + column + ") * 1000000)::bigint::text" : column + "::text");
+            }
+            sql.append(" FROM ").append(table.name).append(" WHERE ").append(Keys.IN_KEYS);
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                Keys.bind(connection, select, 1, resources);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String[] values = new String[table.width() - 2];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = rows.getString(i + 3);
+                        }
+                        out.computeIfAbsent(new ResourceKey(rows.getString(1), rows.getString(2)),
+                                k -> new ArrayList<>()).add(IndexSeal.canonical(table.name, values));
+                    }
+                }
+            }
+        }
+    }
+
+    /** An instant as microseconds since the epoch, the precision PostgreSQL keeps. */
+    static String micros(Instant instant) {
+        return Long.toString(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                instant.getNano() / 1_000));
+    }
+
+    /** An instant as PostgreSQL reads a timestamptz, clamped to the range it can hold, to the microsecond. */
     static String time(Instant instant) {
         if (instant.isBefore(SearchSql.EARLIEST)) {
             return SearchSql.EARLIEST.toString();
         }
-        return instant.isAfter(SearchSql.LATEST) ? SearchSql.LATEST.toString() : instant.toString();
+        return instant.isAfter(SearchSql.LATEST) ? SearchSql.LATEST.toString()
+                : instant.truncatedTo(ChronoUnit.MICROS).toString();
     }
 }

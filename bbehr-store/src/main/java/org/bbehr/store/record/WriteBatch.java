@@ -61,9 +61,10 @@ final class WriteBatch {
                 written.stream().filter(k -> !existing.containsKey(k)).toList());
         keys.putAll(created);
         List<Bytes32> contentHashes = insertVersions(versions, keys);
-        upsertResources(versions);
+        Map<ResourceKey, IndexEntries> index = currentIndex(writes);
+        upsertResources(versions, index, keys);
         IndexRows.delete(connection, existing.keySet());
-        IndexRows.insert(connection, currentIndex(writes));
+        IndexRows.insert(connection, index);
         Outbox.add(connection, versions, contentHashes, now);
         IndexRows.requireUnreferenced(connection, deleted);
         return new Result(versions, created);
@@ -148,19 +149,25 @@ final class WriteBatch {
         return hashes;
     }
 
-    private void upsertResources(List<StoredVersion> versions) throws SQLException {
+    /** Each resource's current state, with the seal of the index rows its current version will have. */
+    private void upsertResources(List<StoredVersion> versions, Map<ResourceKey, IndexEntries> index,
+            Map<ResourceKey, DataKey> keys) throws SQLException {
         Map<ResourceKey, StoredVersion> last = new LinkedHashMap<>();
         versions.forEach(v -> last.put(v.key(), v));
         try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO resources (type, id, current_version, deleted, last_updated) VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (type, id) DO UPDATE SET current_version = EXCLUDED.current_version,"
-                        + " deleted = EXCLUDED.deleted, last_updated = EXCLUDED.last_updated")) {
+                "INSERT INTO resources (type, id, current_version, deleted, last_updated, index_seal)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET"
+                        + " current_version = EXCLUDED.current_version, deleted = EXCLUDED.deleted,"
+                        + " last_updated = EXCLUDED.last_updated, index_seal = EXCLUDED.index_seal")) {
             for (StoredVersion version : last.values()) {
+                IndexEntries entries = index.get(version.key());
                 upsert.setString(1, version.key().type());
                 upsert.setString(2, version.key().id());
                 upsert.setLong(3, version.version());
                 upsert.setBoolean(4, version.deleted());
                 upsert.setObject(5, now);
+                upsert.setBytes(6, entries == null ? null : keys.get(version.key()).sealIndex(version.key(),
+                        version.version(), IndexSeal.digest(entries)));
                 upsert.addBatch();
             }
             upsert.executeBatch();

@@ -1,0 +1,101 @@
+package org.bbehr.store.record;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.ResourceKey;
+
+/**
+ * The digest a resource's index rows are sealed under (see {@code DataKey.sealIndex}): SHA-256 over its rows —
+ * identifier tokens, references and search rows — each in a canonical text form (the table, then every value from
+ * the parameter on, length-prefixed; timestamps as microseconds since the epoch), sorted, so the digest of the rows a
+ * write inserts equals the digest of the same rows read back, and of nothing else.
+ */
+final class IndexSeal {
+
+    private static final String IDENTIFIER_TOKENS = "identifier_tokens";
+    private static final String REFERENCES = "resource_references";
+
+    private IndexSeal() {}
+
+    /** The digest of the rows a write of {@code entries} inserts. */
+    static byte[] digest(IndexEntries entries) {
+        List<String> rows = new ArrayList<>();
+        entries.identifierTokens().forEach(token -> rows.add(canonical(IDENTIFIER_TOKENS, token)));
+        entries.references().forEach(target -> rows.add(canonical(REFERENCES, target.type(), target.id())));
+        SearchRows.canonicalRows(entries, rows);
+        return digest(rows);
+    }
+
+    /** The digest of the rows of each of {@code resources} as the database holds them now (empty rows included). */
+    static Map<ResourceKey, byte[]> digests(Connection c, Collection<ResourceKey> resources) throws SQLException {
+        Map<ResourceKey, List<String>> rows = new HashMap<>();
+        if (!resources.isEmpty()) {
+            read(c, "SELECT type, id, token FROM identifier_tokens WHERE " + Keys.IN_KEYS, IDENTIFIER_TOKENS,
+                    resources, rows);
+            read(c, "SELECT source_type, source_id, target_type, target_id FROM resource_references WHERE"
+                    + " (source_type, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))", REFERENCES,
+                    resources, rows);
+            SearchRows.canonicalRows(c, resources, rows);
+        }
+        Map<ResourceKey, byte[]> digests = new HashMap<>();
+        for (ResourceKey key : resources) {
+            digests.put(key, digest(rows.getOrDefault(key, List.of())));
+        }
+        return digests;
+    }
+
+    private static void read(Connection c, String sql, String table, Collection<ResourceKey> resources,
+            Map<ResourceKey, List<String>> out) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            Keys.bind(c, select, 1, resources);
+            try (ResultSet rows = select.executeQuery()) {
+                int width = rows.getMetaData().getColumnCount();
+                while (rows.next()) {
+                    String[] values = new String[width - 2];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = rows.getString(i + 3);
+                    }
+                    out.computeIfAbsent(new ResourceKey(rows.getString(1), rows.getString(2)),
+                            k -> new ArrayList<>()).add(canonical(table, values));
+                }
+            }
+        }
+    }
+
+    /** One row: its table, then each value as {@code length:value}. */
+    static String canonical(String table, String... values) {
+        StringBuilder row = new StringBuilder(table);
+        for (String value : values) {
+            row.append('|').append(value.length()).append(':').append(value);
+        }
+        return row.toString();
+    }
+
+    private static byte[] digest(List<String> rows) {
+        List<String> sorted = new ArrayList<>(rows);
+        sorted.sort(null);
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256", e);
+        }
+        for (String row : sorted) {
+            sha256.update(row.getBytes(UTF_8));
+            sha256.update((byte) '\n');
+        }
+        return sha256.digest();
+    }
+}
