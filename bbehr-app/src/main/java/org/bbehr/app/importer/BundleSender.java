@@ -1,7 +1,9 @@
 package org.bbehr.app.importer;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +15,7 @@ import org.bbehr.app.importer.ImportSummary.Rejection;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -51,6 +54,35 @@ final class BundleSender {
             account(bundle, i, answers.get(i));
         }
         return bundle.entries.size();
+    }
+
+    /**
+     * Whether the Bundle's patient is on the server already, found by its first identifier with a system: how a
+     * resumed import tells that a transaction in flight when it stopped was written. False for a Bundle without one.
+     */
+    boolean patientAlreadyThere(BundleFile bundle) {
+        for (ObjectNode entry : bundle.entries) {
+            if (!"Patient".equals(BundleFile.typeOf(entry))) {
+                continue;
+            }
+            for (JsonNode identifier : entry.path("resource").path("identifier")) {
+                String system = identifier.path("system").asText("");
+                String value = identifier.path("value").asText("");
+                if (!system.isEmpty() && !value.isEmpty()) {
+                    try {
+                        return client.search().forResource("Patient")
+                                .where(new TokenClientParam("identifier").exactly()
+                                        .systemAndCode(system, value))
+                                .summaryMode(SummaryEnum.COUNT)
+                                .returnBundle(Bundle.class).execute().getTotal() > 0;
+                    } catch (FhirClientConnectionException e) {
+                        throw new BbehrException(ErrorCode.IMPORT_SERVER_UNREACHABLE, "cannot reach the FHIR server"
+                                + " at " + client.getServerBase() + " (" + BundleFile.oneLine(e.getMessage()) + ")", e);
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Sends one entry on its own, as a transaction of one. */

@@ -61,6 +61,16 @@ public final class FhirImport {
      * summary then holds what was done until then.
      */
     public void run(Path path, ImportSummary summary, PrintWriter progressOut, boolean terminal) {
+        run(path, summary, progressOut, terminal, ImportJournal.NONE);
+    }
+
+    /**
+     * Like {@link #run(Path, ImportSummary, PrintWriter, boolean)}, resuming what {@code journal} says was done: files
+     * it records as loaded are skipped; a file that was in flight is skipped when its patient is already on the
+     * server (its other entries were written in the same transaction) and sent again otherwise.
+     */
+    public void run(Path path, ImportSummary summary, PrintWriter progressOut, boolean terminal,
+            ImportJournal journal) {
         ImportFiles files = ImportFiles.of(path);
         files.notBundles().forEach(f -> summary.skip(f, "not a .json or .xml file"));
         ProgressBar progress = new ProgressBar(progressOut, terminal, files.totalBytes(),
@@ -70,9 +80,9 @@ public final class FhirImport {
         BundleSender sender = new BundleSender(client, summary);
         try {
             for (Path file : files.information()) {
-                sendFile(file, sender, summary, progress);
+                sendFile(file, sender, summary, progress, journal);
             }
-            sendInParallel(files.bundles(), sender, summary, progress);
+            sendInParallel(files.bundles(), sender, summary, progress, journal);
         } finally {
             progress.finish();
         }
@@ -80,13 +90,14 @@ public final class FhirImport {
                 summary.rejections().size());
     }
 
-    private void sendInParallel(List<Path> files, BundleSender sender, ImportSummary summary, ProgressBar progress) {
+    private void sendInParallel(List<Path> files, BundleSender sender, ImportSummary summary, ProgressBar progress,
+            ImportJournal journal) {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), Thread.ofPlatform()
                 .name("import-", 1).daemon(true).factory());
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (Path file : files) {
-                sent.add(pool.submit(() -> sendFile(file, sender, summary, progress)));
+                sent.add(pool.submit(() -> sendFile(file, sender, summary, progress, journal)));
             }
             for (Future<?> future : sent) {
                 await(future, pool);
@@ -112,10 +123,23 @@ public final class FhirImport {
         }
     }
 
-    private void sendFile(Path file, BundleSender sender, ImportSummary summary, ProgressBar progress) {
+    private void sendFile(Path file, BundleSender sender, ImportSummary summary, ProgressBar progress,
+            ImportJournal journal) {
         int resources = 0;
+        ImportJournal.State state = journal.state(file);
         try {
-            resources = sender.send(BundleFile.read(file, context));
+            if (state != ImportJournal.State.LOADED) {
+                BundleFile bundle = BundleFile.read(file, context);
+                int patients = (int) bundle.entries.stream().filter(e -> "Patient".equals(BundleFile.typeOf(e)))
+                        .count();
+                if (state == ImportJournal.State.IN_DOUBT && sender.patientAlreadyThere(bundle)) {
+                    resources = bundle.entries.size();
+                } else {
+                    journal.sending(file);
+                    resources = sender.send(bundle);
+                }
+                journal.loaded(file, resources, patients);
+            }
         } catch (BundleFile.Unusable unusable) {
             summary.reject(ImportSummary.Rejection.ofFile(file, unusable.getMessage()));
         }
