@@ -66,8 +66,7 @@ public final class FhirRecords {
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
-                (system, value) -> system == null ? indexer.identifierValueToken(value)
-                        : indexer.identifierToken(system, value),
+                indexer::identifierQueryTokens,
                 keys -> toResources(store.findLive(keys)));
         this.integrity = integrity;
     }
