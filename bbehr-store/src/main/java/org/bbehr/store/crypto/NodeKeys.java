@@ -122,7 +122,7 @@ public final class NodeKeys {
         KeysetHandle keyset = build(builder);
         blindIndex.changePrimary(() -> saveBlindIndex(keyset));
         log.info("added blind-index key {} as primary; {} keys held until the re-index finishes",
-                blindIndexPrimaryId(), blindIndexKeyCount());
+                Integer.toUnsignedString(blindIndexPrimaryId()), blindIndexKeyCount());
     }
 
     /** Removes every blind-index key but the primary from the keyset and saves it: tokens under them match no more. */
@@ -135,7 +135,7 @@ public final class NodeKeys {
             }
         }
         saveBlindIndex(build(builder));
-        log.info("retired the old blind-index keys; key {} remains", blindIndexPrimaryId());
+        log.info("retired the old blind-index keys; key {} remains", Integer.toUnsignedString(blindIndexPrimaryId()));
     }
 
     /** The key-encryption key as it is now. */

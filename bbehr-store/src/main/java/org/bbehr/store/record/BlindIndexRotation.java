@@ -117,7 +117,8 @@ public final class BlindIndexRotation {
         int primary = keys.blindIndexPrimaryId();
         Cursor start = transactions.inTransaction(c -> startOrResume(c, primary));
         long total = start.done() + transactions.read(c -> countAfter(c, start));
-        log.info("re-indexing the search tokens of {} resources under blind-index key {}", total - start.done(), primary);
+        log.info("re-indexing the search tokens of {} resources under blind-index key {}", total - start.done(),
+                Integer.toUnsignedString(primary));
         progress.report(start.done(), total);
         long reindexed = 0;
         long unreadable = 0;
@@ -135,8 +136,8 @@ public final class BlindIndexRotation {
             progress.report(batch.done(), Math.max(total, batch.done()));
         }
         retireOldKeys();
-        log.info("blind-index key rotated: {} resources re-indexed under key {}, {} unreadable", reindexed, primary,
-                unreadable);
+        log.info("blind-index key rotated: {} resources re-indexed under key {}, {} unreadable", reindexed,
+                Integer.toUnsignedString(primary), unreadable);
         return new Result(true, reindexed, unreadable);
     }
 
