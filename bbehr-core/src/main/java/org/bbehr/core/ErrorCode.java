@@ -77,11 +77,13 @@ public enum ErrorCode {
     KEYS_EXIST("EHR-3013", null),
     KEYS_MISMATCH("EHR-3014", null),
     KEYS_NOT_WRITABLE("EHR-3015", null),
+    KEYS_ROTATION_UNFINISHED("EHR-3016", null),
 
     // 4xxx: running a node or a dev chain
     DEV_CHAIN_FAILED("EHR-4001", null),
     ANVIL_NOT_FOUND("EHR-4002", null),
     DATA_DIR_INVALID("EHR-4003", null),
+    NODE_UNREACHABLE("EHR-4004", null),
 
     // 70xx: import and demo data
     IMPORT_PATH_INVALID("EHR-7001", null),

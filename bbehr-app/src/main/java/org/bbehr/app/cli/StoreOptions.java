@@ -1,6 +1,9 @@
 package org.bbehr.app.cli;
 
+import java.nio.file.Files;
 import java.time.Clock;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
 import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
 import org.bbehr.store.postgres.ExternalPostgres;
@@ -38,7 +41,15 @@ final class StoreOptions {
         }
     }
 
+    /**
+     * @throws BbehrException {@code DATA_DIR_INVALID} when no external store is named and the data directory holds
+     *     no embedded database: rather than create an empty one (and, say, rotate keys over it), the command stops
+     */
     Opened open() {
+        if (url == null && !Files.isDirectory(dataDir.dataDir.resolve("postgres"))) {
+            throw new BbehrException(ErrorCode.DATA_DIR_INVALID, "no embedded database in " + dataDir.dataDir
+                    + ": give the data directory of the node (--data-dir), or its external database (--store-url)");
+        }
         Database database = url == null
                 ? PostgresServer.start(PostgresServer.Options.in(dataDir.dataDir))
                 : ExternalPostgres.connect(new ExternalPostgres.Options(url, user,

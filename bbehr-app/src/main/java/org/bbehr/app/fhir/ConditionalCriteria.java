@@ -68,10 +68,10 @@ final class ConditionalCriteria {
         return switch (name) {
             case "identifier" -> {
                 int bar = value.indexOf('|');
-                String token = bar < 0
-                        ? indexer.identifierValueToken(value)
-                        : indexer.identifierToken(bar == 0 ? null : value.substring(0, bar), value.substring(bar + 1));
-                yield store.findByIdentifier(type, token);
+                List<String> tokens = bar < 0
+                        ? indexer.identifierQueryTokens(null, value)
+                        : indexer.identifierQueryTokens(bar == 0 ? "" : value.substring(0, bar), value.substring(bar + 1));
+                yield store.findByIdentifier(type, tokens);
             }
             case "_id" -> store.findCurrent(new ResourceKey(type, value)).filter(v -> !v.deleted())
                     .map(v -> List.of(v.key())).orElse(List.of());

@@ -38,6 +38,7 @@ public final class FhirRecords {
 
     private final FhirContext context;
     private final RecordStore store;
+    private final org.bbehr.core.crypto.BlindIndex blindIndex;
     private final IndexExtractor indexer;
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
@@ -62,12 +63,12 @@ public final class FhirRecords {
             org.bbehr.core.crypto.BlindIndex blindIndex, IndexExtractor indexer, RecordIntegrity integrity) {
         this.context = context;
         this.store = store;
+        this.blindIndex = blindIndex;
         this.indexer = indexer;
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
-                (system, value) -> system == null ? indexer.identifierValueToken(value)
-                        : indexer.identifierToken(system, value),
+                indexer::identifierQueryTokens,
                 keys -> toResources(store.findLive(keys)));
         this.integrity = integrity;
     }
@@ -95,6 +96,10 @@ public final class FhirRecords {
     }
 
     public Written create(IBaseResource resource, String ifNoneExist) {
+        return writing(() -> createNow(resource, ifNoneExist));
+    }
+
+    private Written createNow(IBaseResource resource, String ifNoneExist) {
         String type = resource.fhirType();
         if (ifNoneExist != null && !ifNoneExist.isBlank()) {
             List<ResourceKey> matches = criteria.resolve(type, ifNoneExist);
@@ -117,8 +122,24 @@ public final class FhirRecords {
             throw new InvalidRequestException("the resource's id (" + bodyId + ") must equal the id in the URL ("
                     + key.id() + ")");
         }
-        StoredVersion stored = store.write(List.of(prepare(key, resource, ifMatch, false))).getFirst();
+        StoredVersion stored = writing(() -> store.write(List.of(prepare(key, resource, ifMatch, false))).getFirst());
         return new Written(stored, stored.version() == 1, toResource(stored));
+    }
+
+    /**
+     * Runs a write that makes blind-index tokens and stores them while the blind index's primary key cannot change,
+     * so that a key rotation's re-index never misses tokens made under the old key.
+     */
+    <T> T writing(java.util.function.Supplier<T> write) {
+        return blindIndex.withStablePrimary(write);
+    }
+
+    /**
+     * The index entries of a stored version, made again from its content with the blind index's current primary key:
+     * what a blind-index key rotation stores in place of the old ones.
+     */
+    public org.bbehr.core.record.IndexEntries indexEntriesOf(StoredVersion stored) {
+        return indexer.extract(parse(stored));
     }
 
     /** Deletes the resource; deleting one that is missing or already deleted changes nothing. */

@@ -49,14 +49,27 @@ final class IndexExtractor {
         return new IndexEntries(tokens, localReferences(resource), searchIndexer.extract(resource));
     }
 
-    /** The token of {@code system|value} (a null system means "no system"). */
+    /** The token of {@code system|value} (a null system means "no system"), to store. */
     String identifierToken(String system, String value) {
-        return blindIndex.token(IDENTIFIER, (system == null ? "" : system) + "|" + value);
+        return blindIndex.token(IDENTIFIER, identifier(system, value));
     }
 
-    /** The token of a value in any system. */
+    /** The token of a value in any system, to store. */
     String identifierValueToken(String value) {
         return blindIndex.token(IDENTIFIER_VALUE, value);
+    }
+
+    /**
+     * The tokens to look an identifier up by, one per key of the blind index: of {@code system|value}, or of the value
+     * in any system when {@code system} is null.
+     */
+    List<String> identifierQueryTokens(String system, String value) {
+        return system == null ? blindIndex.tokens(IDENTIFIER_VALUE, value)
+                : blindIndex.tokens(IDENTIFIER, identifier(system, value));
+    }
+
+    private static String identifier(String system, String value) {
+        return (system == null ? "" : system) + "|" + value;
     }
 
     Set<ResourceKey> localReferences(IBaseResource resource) {

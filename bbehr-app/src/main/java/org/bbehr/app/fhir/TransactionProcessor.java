@@ -56,7 +56,7 @@ final class TransactionProcessor {
 
     Bundle process(Bundle bundle, RequestDetails request) {
         return switch (bundle.getType()) {
-            case TRANSACTION -> transaction(bundle, request);
+            case TRANSACTION -> records.writing(() -> transaction(bundle, request));
             case BATCH -> batch(bundle, request);
             default -> throw new InvalidRequestException("a Bundle posted to the server's base must be a transaction "
                     + "or a batch, not " + (bundle.getType() == null ? "untyped" : bundle.getType().toCode()));

@@ -37,14 +37,20 @@ public record NodeProperties(
     /**
      * The record keys from configuration instead of {@code <dataDir>/keys} (e.g. from a secret store through
      * {@code BBEHR_KEYS_KEK} and {@code BBEHR_KEYS_BLIND_INDEX}): base64 of the Tink JSON keysets that
-     * {@code bbehr keys backup} protects.
+     * {@code bbehr keys backup} protects; and how a blind-index key rotation runs.
      */
-    public record Keys(String kek, String blindIndex) {
+    public record Keys(String kek, String blindIndex, @DefaultValue IndexRotation indexRotation) {
 
         public boolean configured() {
             return kek != null && !kek.isBlank();
         }
     }
+
+    /**
+     * How a blind-index key rotation re-indexes: {@code batchSize} resources per database transaction (their rows
+     * locked meanwhile), with {@code pause} between transactions to leave room for the node's users.
+     */
+    public record IndexRotation(@DefaultValue("200") int batchSize, @DefaultValue("0s") java.time.Duration pause) {}
 
     /**
      * @param mode {@code embedded} (a PostgreSQL the node runs in its data directory; the default), {@code external}

@@ -29,15 +29,15 @@ public final class FhirSearch {
     private final Function<List<ResourceKey>, List<IBaseResource>> reader;
 
     /**
-     * @param identifierToken the identifier index's token of {@code (system, value)}
+     * @param identifierTokens the identifier index's tokens of {@code (system, value)}, one per key of the blind index
      * @param reader reads resources' current versions, leaving out those deleted or absent
      */
     public FhirSearch(FhirContext context, RecordSearch recordSearch, SearchIndexer indexer, BlindIndex blindIndex,
-            BiFunction<String, String, String> identifierToken, Function<List<ResourceKey>, List<IBaseResource>> reader) {
+            BiFunction<String, String, List<String>> identifierTokens, Function<List<ResourceKey>, List<IBaseResource>> reader) {
         this.recordSearch = recordSearch;
         this.indexer = indexer;
         this.reader = reader;
-        this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierToken);
+        this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierTokens);
     }
 
     /** Runs the search of {@code type} that {@code request} asks for. */

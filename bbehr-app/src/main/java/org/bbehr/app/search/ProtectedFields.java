@@ -59,9 +59,9 @@ public final class ProtectedFields {
         return tokens;
     }
 
-    /** The token to search a name word by (at least 2 characters). */
-    String nameQueryToken(String param, String word) {
-        return token(param, word.length() > MAX_PREFIX ? word.substring(0, MAX_PREFIX) : word);
+    /** The tokens to search a name word by (at least 2 characters), one per key of the blind index. */
+    List<String> nameQueryTokens(String param, String word) {
+        return queryTokens(param, word.length() > MAX_PREFIX ? word.substring(0, MAX_PREFIX) : word);
     }
 
     /** The tokens of a birth date: its year, month and day, as far as the date is precise. */
@@ -75,9 +75,20 @@ public final class ProtectedFields {
         return tokens;
     }
 
+    /** The tokens to search a birth date by, at its own precision (year, month or day). */
+    List<String> birthDateQueryTokens(String param, String date) {
+        int precision = date.length() >= 10 ? 10 : date.length() >= 7 ? 7 : 4;
+        return queryTokens(param, date.substring(0, precision));
+    }
+
     /** The token of an exact protected value, e.g. a phone number or a city. */
     String exactToken(String param, String value) {
         return token(param, Normalize.text(value));
+    }
+
+    /** The tokens to search an exact protected value by. */
+    List<String> exactQueryTokens(String param, String value) {
+        return queryTokens(param, Normalize.text(value));
     }
 
     /** Tokens of each of several exact values. */
@@ -87,7 +98,13 @@ public final class ProtectedFields {
         return tokens;
     }
 
+    /** The token to store: under the blind index's primary key. */
     String token(String param, String normalized) {
         return blindIndex.token("search:" + param, normalized);
+    }
+
+    /** The tokens to search by: under every key of the blind index, so a key rotation changes no answer. */
+    List<String> queryTokens(String param, String normalized) {
+        return blindIndex.tokens("search:" + param, normalized);
     }
 }

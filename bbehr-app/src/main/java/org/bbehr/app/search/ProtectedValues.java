@@ -41,11 +41,11 @@ final class ProtectedValues {
         return List.of(new Clause(anyOf, false));
     }
 
-    private static String token(ProtectedFields fields, String name, String word) {
+    private static List<String> token(ProtectedFields fields, String name, String word) {
         if (word.length() < ProtectedFields.MIN_PREFIX) {
             throw tooShort(name);
         }
-        return fields.nameQueryToken(name, word);
+        return fields.nameQueryTokens(name, word);
     }
 
     private static BbehrException tooShort(String name) {
@@ -69,8 +69,7 @@ final class ProtectedValues {
                 throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is searched at year,"
                         + " month or day precision");
             }
-            anyOf.add(new Criterion.BlindIs(name, fields.birthDateTokens(name, date).stream()
-                    .reduce((a, b) -> b).orElseThrow()));
+            anyOf.add(new Criterion.BlindIs(name, fields.birthDateQueryTokens(name, date)));
         }
         return new Clause(anyOf, false);
     }

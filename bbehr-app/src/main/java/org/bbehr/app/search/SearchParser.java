@@ -30,16 +30,17 @@ public final class SearchParser {
 
     private final FhirContext context;
     private final ProtectedFields protectedFields;
-    private final BiFunction<String, String, String> identifierToken;
+    private final BiFunction<String, String, List<String>> identifierTokens;
 
     /**
-     * @param identifierToken the identifier index's token of {@code (system, value)} (a null system: any system)
+     * @param identifierTokens the identifier index's tokens of {@code (system, value)} (a null system: any system),
+     *     one per key of the blind index
      */
     public SearchParser(FhirContext context, ProtectedFields protectedFields,
-            BiFunction<String, String, String> identifierToken) {
+            BiFunction<String, String, List<String>> identifierTokens) {
         this.context = context;
         this.protectedFields = protectedFields;
-        this.identifierToken = identifierToken;
+        this.identifierTokens = identifierTokens;
     }
 
     /**
@@ -51,7 +52,7 @@ public final class SearchParser {
      */
     public ParsedSearch parse(String type, Map<String, String[]> parameters, boolean strict,
             Function<String, String> localReference) {
-        SearchValues values = new SearchValues(protectedFields, identifierToken, localReference);
+        SearchValues values = new SearchValues(protectedFields, identifierTokens, localReference);
         RuntimeResourceDefinition definition = context.getResourceDefinition(type);
         List<Clause> clauses = new ArrayList<>();
         List<SortKey> sort = List.of();

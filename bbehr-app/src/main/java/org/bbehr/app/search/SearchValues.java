@@ -26,16 +26,16 @@ final class SearchValues {
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
     private final ProtectedFields protectedFields;
-    private final BiFunction<String, String, String> identifierToken;
+    private final BiFunction<String, String, List<String>> identifierTokens;
     private final Function<String, String> localReference;
 
     /**
      * @param localReference turns an absolute URL of this server into {@code Type/id}, or gives null
      */
-    SearchValues(ProtectedFields protectedFields, BiFunction<String, String, String> identifierToken,
+    SearchValues(ProtectedFields protectedFields, BiFunction<String, String, List<String>> identifierTokens,
             Function<String, String> localReference) {
         this.protectedFields = protectedFields;
-        this.identifierToken = identifierToken;
+        this.identifierTokens = identifierTokens;
         this.localReference = localReference;
     }
 
@@ -143,14 +143,14 @@ final class SearchValues {
             case NAME -> ProtectedValues.names(protectedFields, name, items);
             case BIRTH_DATE -> List.of(ProtectedValues.birthDates(protectedFields, name, items));
             case EXACT -> List.of(new Clause(items.stream().map(i -> (Criterion) new Criterion.BlindIs(name,
-                    protectedFields.exactToken(name, i))).toList(), false));
+                    protectedFields.exactQueryTokens(name, i))).toList(), false));
         };
     }
 
     private Criterion identifier(String item) {
         int bar = item.indexOf('|');
         if (bar < 0) {
-            return new Criterion.IdentifierIs(identifierToken.apply(null, item));
+            return new Criterion.IdentifierIs(identifierTokens.apply(null, item));
         }
         String system = item.substring(0, bar);
         String code = item.substring(bar + 1);
@@ -158,7 +158,7 @@ final class SearchValues {
             throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "identifiers are indexed only as blind-index"
                     + " tokens of system and value: search by system|value, |value or value");
         }
-        return new Criterion.IdentifierIs(identifierToken.apply(system, code));
+        return new Criterion.IdentifierIs(identifierTokens.apply(system, code));
     }
 
     private static Criterion token(String name, String item) {

@@ -122,4 +122,63 @@ class BbehrCliTest {
         assertThat(err.toString()).startsWith("bbehr: EHR-2000 ");
         assertThat(dir.resolve("d.json")).doesNotExist();
     }
+
+    @Test
+    void keysHelpShouldListTheRecordKeyCommands() {
+        // when
+        int exit = run("keys", "--help");
+        // then
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("rotate-kek", "rotate-index", "backup", "restore");
+    }
+
+    @Test
+    void rotateIndexShouldTakeAStoreUrlOnlyOffline() {
+        // when
+        int exit = run("keys", "rotate-index", "--store-url", "jdbc:postgresql://127.0.0.1:9/bbehr");
+        // then
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly(
+                "bbehr: --store-url is for --offline (see 'bbehr keys rotate-index --help')");
+    }
+
+    @Test
+    void rotateIndexOfflineShouldRefuseADataDirectoryWithNoDatabase() throws Exception {
+        // given: the data directory of a node whose database is elsewhere, or a mistyped one
+        Path data = Files.createDirectories(dir.resolve("keys-only"));
+        // when
+        int exit = run("keys", "rotate-index", "--offline", "--data-dir", data.toString());
+        // then
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("bbehr: EHR-4003 no embedded database in " + data);
+        assertThat(data.resolve("postgres")).doesNotExist();
+    }
+
+    @Test
+    void rotateIndexShouldSayWhenTheNodeCannotRotate() throws Exception {
+        // given: something that answers HTTP, but is not a node with the rotation
+        try (var server = new java.net.ServerSocket(0)) {
+            Thread.ofVirtual().start(() -> answerNotFound(server));
+            // when
+            int exit = run("keys", "rotate-index", "--node", "http://127.0.0.1:" + server.getLocalPort());
+            // then
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).startsWith("bbehr: EHR-4004 the node at http://127.0.0.1:")
+                    .contains("offers no blind-index rotation");
+        }
+    }
+
+    private static void answerNotFound(java.net.ServerSocket server) {
+        try (var socket = server.accept()) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            while (!in.readLine().isEmpty()) {
+                // the request's headers; a POST without a body has nothing after them
+            }
+            socket.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

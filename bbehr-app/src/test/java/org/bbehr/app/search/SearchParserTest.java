@@ -22,7 +22,7 @@ class SearchParserTest {
     static final FhirContext CONTEXT = FhirContext.forR4Cached();
 
     final ProtectedFields fields = new ProtectedFields(new HmacBlindIndex(new byte[32]));
-    final SearchParser parser = new SearchParser(CONTEXT, fields, (system, value) -> "id:" + system + "|" + value);
+    final SearchParser parser = new SearchParser(CONTEXT, fields, (system, value) -> List.of("id:" + system + "|" + value));
 
     ParsedSearch parse(String type, String... nameValues) {
         Map<String, String[]> parameters = new LinkedHashMap<>();
@@ -89,8 +89,8 @@ class SearchParserTest {
 
         // then
         assertThat(search.query().clauses()).containsExactly(
-                Clause.of(new Criterion.BlindIs("name", fields.nameQueryToken("name", "zoe"))),
-                Clause.of(new Criterion.BlindIs("name", fields.nameQueryToken("name", "aero"))),
+                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("name", "zoe"))),
+                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("name", "aero"))),
                 Clause.of(new Criterion.BlindIs("birthdate", fields.token("birthdate", "1980-04"))));
         assertThat(search.query().toString()).doesNotContainIgnoringCase("zoë").doesNotContain("1980-04");
         assertCode(() -> parse("Patient", "birthdate", "lt1980"), ErrorCode.SEARCH_PROTECTED_FIELD);

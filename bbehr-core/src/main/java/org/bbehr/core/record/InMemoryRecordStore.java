@@ -87,8 +87,8 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
     }
 
     @Override
-    public synchronized List<ResourceKey> findByIdentifier(String type, String token) {
-        return byToken.getOrDefault(token, Set.of()).stream()
+    public synchronized List<ResourceKey> findByIdentifier(String type, List<String> tokens) {
+        return tokens.stream().flatMap(token -> byToken.getOrDefault(token, Set.of()).stream()).distinct()
                 .filter(k -> k.type().equals(type) && isLiveEntry(entries.get(k)))
                 .sorted(Comparator.comparing(ResourceKey::toString))
                 .toList();

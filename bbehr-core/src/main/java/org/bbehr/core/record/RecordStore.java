@@ -55,8 +55,11 @@ public interface RecordStore {
     /** Versions of every resource of a type (or of all types if {@code type} is null), newest first. */
     List<StoredVersion> typeHistory(String type, Instant since, int offset, int count);
 
-    /** Current, not deleted resources of {@code type} with an identifier whose blind-index token is {@code token}. */
-    List<ResourceKey> findByIdentifier(String type, String token);
+    /**
+     * Current, not deleted resources of {@code type} with an identifier whose blind-index token is one of
+     * {@code tokens} (an identifier's tokens under each key of the blind index), in the order of their keys.
+     */
+    List<ResourceKey> findByIdentifier(String type, List<String> tokens);
 
     /** Current, not deleted resources that reference {@code target}. */
     List<ResourceKey> findReferencing(ResourceKey target);

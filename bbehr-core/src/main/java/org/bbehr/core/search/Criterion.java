@@ -2,6 +2,7 @@ package org.bbehr.core.search;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One condition on a resource's indexed values. Values are what the store holds: protected values arrive here only
@@ -15,11 +16,30 @@ public sealed interface Criterion {
     /** A token; a null {@code system} matches any system, an empty one only values without a system; a null code any code. */
     record TokenIs(String param, String system, String code) implements Criterion {}
 
-    /** A protected value's blind-index token. */
-    record BlindIs(String param, String token) implements Criterion {}
+    /**
+     * A protected value, as its blind-index tokens: one per key the blind index holds (several while a key rotation
+     * re-indexes), any of which matches.
+     */
+    record BlindIs(String param, List<String> tokens) implements Criterion {
+        public BlindIs {
+            tokens = List.copyOf(tokens);
+        }
 
-    /** An identifier's blind-index token (see the identifier index). */
-    record IdentifierIs(String token) implements Criterion {}
+        public BlindIs(String param, String token) {
+            this(param, List.of(token));
+        }
+    }
+
+    /** An identifier, as its blind-index tokens (see the identifier index), any of which matches. */
+    record IdentifierIs(List<String> tokens) implements Criterion {
+        public IdentifierIs {
+            tokens = List.copyOf(tokens);
+        }
+
+        public IdentifierIs(String token) {
+            this(List.of(token));
+        }
+    }
 
     /** A normalized string (lower case, accents removed). */
     record TextMatches(String param, String value, TextMode mode) implements Criterion {}

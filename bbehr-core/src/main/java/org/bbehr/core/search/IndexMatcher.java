@@ -34,7 +34,8 @@ public final class IndexMatcher {
             case Criterion.IdIs id -> key.id().equals(id.id());
             case Criterion.LastUpdatedIn in -> dateMatches(in.comparison(), lastUpdated, lastUpdated.plusNanos(1000),
                     in.low(), in.high());
-            case Criterion.IdentifierIs identifier -> entries.identifierTokens().contains(identifier.token());
+            case Criterion.IdentifierIs identifier -> identifier.tokens().stream()
+                    .anyMatch(entries.identifierTokens()::contains);
             case Criterion.Missing missing -> hasAny(missing, entries) != missing.missing();
             default -> values.stream().anyMatch(v -> valueMatches(criterion, v));
         };
@@ -46,7 +47,7 @@ public final class IndexMatcher {
                     && (t.system() == null || t.system().equals(v.system()))
                     && (t.code() == null || t.code().equals(v.code()));
             case Criterion.BlindIs b -> value instanceof IndexValue.Blind v && v.param().equals(b.param())
-                    && v.token().equals(b.token());
+                    && b.tokens().contains(v.token());
             case Criterion.TextMatches t -> value instanceof IndexValue.Text v && v.param().equals(t.param())
                     && switch (t.mode()) {
                         case PREFIX -> v.normalized().startsWith(t.value());

@@ -190,7 +190,7 @@ public abstract class RecordStoreContractTest {
         // then
         assertThat(store.findCurrent(alice())).isEmpty();
         assertThat(store.findCurrent(aliceAsthma())).isEmpty();
-        assertThat(store.findByIdentifier("Patient", "token-alice")).isEmpty();
+        assertThat(store.findByIdentifier("Patient", List.of("token-alice"))).isEmpty();
         assertThat(store.findReferencing(alice())).isEmpty();
         assertThat(versions(store.history(bob(), null, 0, 10))).containsExactly(1L);
         assertThat(store.typeHistory(null, null, 0, 10)).hasSize(1);
@@ -289,7 +289,7 @@ public abstract class RecordStoreContractTest {
         assertThat(current.deleted()).isTrue();
         assertThat(current.content()).isEmpty();
         assertThat(text(store.findVersion(alice(), 1).orElseThrow())).isEqualTo(json(alice(), "p"));
-        assertThat(store.findByIdentifier("Patient", "token-alice")).isEmpty();
+        assertThat(store.findByIdentifier("Patient", List.of("token-alice"))).isEmpty();
         assertThat(store.findReferencing(bob())).isEmpty();
     }
 
@@ -402,11 +402,25 @@ public abstract class RecordStoreContractTest {
         store.write(List.of(put(bob(), json(bob(), "renumbered"), Set.of("token-mrn-3"), Set.of())));
 
         // then
-        assertThat(store.findByIdentifier("Patient", "token-mrn-1")).containsExactly(alice());
-        assertThat(store.findByIdentifier("Patient", "token-ssn-1")).containsExactly(alice());
-        assertThat(store.findByIdentifier("Patient", "token-mrn-2")).isEmpty();
-        assertThat(store.findByIdentifier("Patient", "token-mrn-3")).containsExactly(bob());
-        assertThat(store.findByIdentifier("Condition", "token-mrn-1")).containsExactly(aliceAsthma());
+        assertThat(store.findByIdentifier("Patient", List.of("token-mrn-1"))).containsExactly(alice());
+        assertThat(store.findByIdentifier("Patient", List.of("token-ssn-1"))).containsExactly(alice());
+        assertThat(store.findByIdentifier("Patient", List.of("token-mrn-2"))).isEmpty();
+        assertThat(store.findByIdentifier("Patient", List.of("token-mrn-3"))).containsExactly(bob());
+        assertThat(store.findByIdentifier("Condition", List.of("token-mrn-1"))).containsExactly(aliceAsthma());
+    }
+
+    @Test
+    void findByIdentifierShouldMatchAnyOfSeveralTokensOnce() {
+        // given: an identifier's tokens under two blind-index keys, as during a key rotation
+        store.write(List.of(
+                put(alice(), json(alice(), "p"), Set.of("old-mrn-1", "old-ssn-1"), Set.of()),
+                put(bob(), json(bob(), "p"), Set.of("new-mrn-1"), Set.of())));
+
+        // then
+        assertThat(store.findByIdentifier("Patient", List.of("new-mrn-1", "old-mrn-1")))
+                .containsExactly(alice(), bob());
+        assertThat(store.findByIdentifier("Patient", List.of("old-mrn-1", "old-ssn-1"))).containsExactly(alice());
+        assertThat(store.findByIdentifier("Patient", List.of())).isEmpty();
     }
 
     @Test
@@ -442,7 +456,7 @@ public abstract class RecordStoreContractTest {
         assertErased(() -> store.history(alice(), null, 0, 10));
         assertErased(() -> store.write(List.of(put(alice(), json(alice(), "again")))));
         assertThat(store.typeHistory("Patient", null, 0, 10)).extracting(StoredVersion::key).containsExactly(bob());
-        assertThat(store.findByIdentifier("Patient", "token-alice")).isEmpty();
+        assertThat(store.findByIdentifier("Patient", List.of("token-alice"))).isEmpty();
         assertThat(store.findReferencing(bob())).isEmpty();
     }
 

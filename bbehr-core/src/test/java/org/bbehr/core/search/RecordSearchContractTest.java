@@ -101,6 +101,37 @@ public abstract class RecordSearchContractTest {
         assertThat(ids(query("Observation", Clause.of(new Criterion.BlindIs("name", "tok-al"))))).isEmpty();
     }
 
+    @Test
+    void blindValueShouldMatchByAnyOfItsTokensUnderEachKey() {
+        // given: a value's tokens under a new key and an old one, as a search makes them during a key rotation
+        Criterion aliceUnderBothKeys = new Criterion.BlindIs("name", List.of("tok-new-al", "tok-al"));
+        Criterion bobUnderBothKeys = new Criterion.BlindIs("name", List.of("tok-new-bo", "tok-bo"));
+
+        // then
+        assertThat(ids(query("Patient", Clause.of(aliceUnderBothKeys)))).containsExactly("alice");
+        assertThat(ids(query("Patient", new Clause(List.of(aliceUnderBothKeys, bobUnderBothKeys), false))))
+                .containsExactly("alice", "bob");
+        assertThat(ids(query("Patient", new Clause(List.of(aliceUnderBothKeys), true)))).containsExactly("bob");
+        assertThat(ids(query("Patient", Clause.of(new Criterion.BlindIs("name", List.of("tok-new-al"))))))
+                .isEmpty();
+        assertThat(search.count(SearchQuery.of("Patient", Clause.of(aliceUnderBothKeys)))).isEqualTo(1);
+    }
+
+    @Test
+    void identifierShouldMatchByAnyOfItsTokensUnderEachKey() {
+        // given
+        store.write(List.of(new ResourceWrite.Put(patient("carol"), OptionalLong.empty(),
+                "{\"resourceType\":\"Patient\",\"id\":\"carol\"}".getBytes(UTF_8),
+                new IndexEntries(Set.of("tok-mrn-7"), Set.of()))));
+
+        // then
+        assertThat(ids(query("Patient", Clause.of(new Criterion.IdentifierIs(List.of("tok-new-mrn-7", "tok-mrn-7"))))))
+                .containsExactly("carol");
+        assertThat(ids(query("Patient", Clause.of(new Criterion.IdentifierIs(List.of("tok-new-mrn-7")))))).isEmpty();
+        assertThat(ids(query("Patient", new Clause(List.of(new Criterion.IdentifierIs(
+                List.of("tok-new-mrn-7", "tok-mrn-7"))), true)))).containsExactly("alice", "bob");
+    }
+
     // strings, uris, references
 
     @Test

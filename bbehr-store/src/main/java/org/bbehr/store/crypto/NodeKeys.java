@@ -34,8 +34,8 @@ public final class NodeKeys {
     public static final String BLIND_INDEX_FILE = "blind-index.json";
 
     private final Path keysDir;
-    private final KeysetHandle blindIndexKeyset;
     private final TinkBlindIndex blindIndex;
+    private volatile KeysetHandle blindIndexKeyset;
     private volatile Kek kek;
 
     private NodeKeys(Path keysDir, KeysetHandle kekKeyset, KeysetHandle blindIndexKeyset) {
@@ -89,8 +89,53 @@ public final class NodeKeys {
                 parse(decodeBase64(blindIndexBase64, "blind-index key"), "the blind-index key"));
     }
 
+    /** The blind index under the node's blind-index keyset, as it is now and after every rotation step. */
     public BlindIndex blindIndex() {
         return blindIndex;
+    }
+
+    /** Whether the keys live in files the node can write, so that they can be rotated. */
+    public boolean writable() {
+        return keysDir != null;
+    }
+
+    /** How many keys the blind-index keyset holds: more than one while a rotation of it is unfinished. */
+    public int blindIndexKeyCount() {
+        return blindIndexKeyset.size();
+    }
+
+    /** The Tink key id of the blind-index key that makes the tokens stored. */
+    public int blindIndexPrimaryId() {
+        return blindIndexKeyset.getPrimary().getId();
+    }
+
+    /**
+     * Adds a new primary key to the blind-index keyset and saves it; the old keys stay, so searches still match the
+     * tokens stored under them. The new key is used only once every write that was making tokens with the old one has
+     * ended (see {@link BlindIndex#withStablePrimary}).
+     */
+    public synchronized void addBlindIndexPrimary() {
+        requireWritable("blind-index key");
+        KeysetHandle.Builder builder = KeysetHandle.newBuilder(blindIndexKeyset);
+        builder.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedPrfParameters.HMAC_SHA256_PRF)
+                .withRandomId().makePrimary());
+        KeysetHandle keyset = build(builder);
+        blindIndex.changePrimary(() -> saveBlindIndex(keyset));
+        log.info("added blind-index key {} as primary; {} keys held until the re-index finishes",
+                Integer.toUnsignedString(blindIndexPrimaryId()), blindIndexKeyCount());
+    }
+
+    /** Removes every blind-index key but the primary from the keyset and saves it: tokens under them match no more. */
+    public synchronized void retireOldBlindIndexKeys() {
+        requireWritable("blind-index key");
+        KeysetHandle.Builder builder = KeysetHandle.newBuilder(blindIndexKeyset);
+        for (int i = builder.size() - 1; i >= 0; i--) {
+            if (!builder.getAt(i).isPrimary()) {
+                builder.deleteAt(i);
+            }
+        }
+        saveBlindIndex(build(builder));
+        log.info("retired the old blind-index keys; key {} remains", Integer.toUnsignedString(blindIndexPrimaryId()));
     }
 
     /** The key-encryption key as it is now. */
@@ -133,12 +178,22 @@ public final class NodeKeys {
     }
 
     private void save(KeysetHandle keyset, Aead retired) {
-        if (keysDir == null) {
-            throw new BbehrException(ErrorCode.KEYS_NOT_WRITABLE, "the key-encryption key comes from configuration and"
-                    + " cannot be rotated in place: keep the node's keys in its data directory to rotate them");
-        }
+        requireWritable("key-encryption key");
         SecretFiles.write(keysDir.resolve(KEK_FILE), toJson(keyset));
         kek = new Kek(keyset, retired);
+    }
+
+    private void saveBlindIndex(KeysetHandle keyset) {
+        SecretFiles.write(keysDir.resolve(BLIND_INDEX_FILE), toJson(keyset));
+        blindIndexKeyset = keyset;
+        blindIndex.use(prf(keyset));
+    }
+
+    private void requireWritable(String which) {
+        if (keysDir == null) {
+            throw new BbehrException(ErrorCode.KEYS_NOT_WRITABLE, "the " + which + " comes from configuration and"
+                    + " cannot be rotated in place: keep the node's keys in its data directory to rotate them");
+        }
     }
 
     /** Registers Tink's AEAD and PRF key managers; safe to call more than once. */
@@ -175,7 +230,7 @@ public final class NodeKeys {
         try {
             return builder.build();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build the key-encryption keyset", e);
+            throw new IllegalStateException("cannot build a keyset", e);
         }
     }
 

@@ -98,9 +98,14 @@ final class IndexRows {
         }
     }
 
-    /** Current, not deleted resources of {@code type} with an identifier whose token is {@code token}. */
-    static List<ResourceKey> findByIdentifier(Connection c, String type, String token) throws SQLException {
-        return keys(c, "SELECT type, id FROM identifier_tokens WHERE type = ? AND token = ? ORDER BY id", type, token);
+    /** Current, not deleted resources of {@code type} with an identifier whose token is one of {@code tokens}. */
+    static List<ResourceKey> findByIdentifier(Connection c, String type, List<String> tokens) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT type, id FROM identifier_tokens"
+                + " WHERE type = ? AND token = ANY(?::text[]) ORDER BY id")) {
+            select.setString(1, type);
+            select.setArray(2, c.createArrayOf("text", tokens.toArray()));
+            return keys(select);
+        }
     }
 
     /** Current, not deleted resources that reference {@code target}. */
@@ -113,13 +118,17 @@ final class IndexRows {
         try (PreparedStatement select = c.prepareStatement(sql)) {
             select.setString(1, first);
             select.setString(2, second);
-            List<ResourceKey> keys = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(new ResourceKey(rows.getString(1), rows.getString(2)));
-                }
-            }
-            return keys;
+            return keys(select);
         }
+    }
+
+    private static List<ResourceKey> keys(PreparedStatement select) throws SQLException {
+        List<ResourceKey> keys = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                keys.add(new ResourceKey(rows.getString(1), rows.getString(2)));
+            }
+        }
+        return keys;
     }
 }

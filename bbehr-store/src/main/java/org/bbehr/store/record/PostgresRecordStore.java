@@ -8,9 +8,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -103,8 +105,8 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch {
     }
 
     @Override
-    public List<ResourceKey> findByIdentifier(String type, String token) {
-        return transactions.read(c -> IndexRows.findByIdentifier(c, type, token));
+    public List<ResourceKey> findByIdentifier(String type, List<String> tokens) {
+        return transactions.read(c -> IndexRows.findByIdentifier(c, type, tokens));
     }
 
     @Override
@@ -163,5 +165,16 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch {
      */
     public long rotateKek(KekRotation.Progress progress) {
         return new KekRotation(transactions, keys).run(progress);
+    }
+
+    /**
+     * Rotates the blind-index key: recomputes every stored token under a new key with {@code reindexer}, then retires
+     * the old key; searches answer the same throughout. Resumes an unfinished rotation instead of starting another.
+     *
+     * @param reindexer a version's index entries, made with the node's blind index (whose primary is the new key)
+     */
+    public BlindIndexRotation.Result rotateBlindIndex(Function<StoredVersion, IndexEntries> reindexer,
+            BlindIndexRotation.Options options, BlindIndexRotation.Progress progress) {
+        return new BlindIndexRotation(transactions, reads, keys).run(reindexer, options, progress);
     }
 }

@@ -153,8 +153,8 @@ final class SearchSql {
                     parameters.add(t.code());
                 }
             }
-            case Criterion.BlindIs b -> equal("x.token", b.token());
-            case Criterion.IdentifierIs i -> equal("x.token", i.token());
+            case Criterion.BlindIs b -> anyOf("x.token", b.tokens());
+            case Criterion.IdentifierIs i -> anyOf("x.token", i.tokens());
             case Criterion.TextMatches t -> {
                 switch (t.mode()) {
                     case EXACT -> equal("x.value", t.value());
@@ -255,6 +255,16 @@ final class SearchSql {
     private void equal(String column, String value) {
         sql.append(column).append(" = ?");
         parameters.add(value);
+    }
+
+    /** One of several values: a single one as {@code =}, which plans as well as before; more as {@code = ANY}. */
+    private void anyOf(String column, List<String> values) {
+        if (values.size() == 1) {
+            equal(column, values.getFirst());
+            return;
+        }
+        sql.append(column).append(" = ANY(?::text[])");
+        parameters.add(values.toArray(String[]::new));
     }
 
     private void like(String column, String pattern) {

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -83,7 +86,11 @@ class NodeKeysTest {
         // when / then
         assertThatThrownBy(configured::addKekPrimary).isInstanceOfSatisfying(BbehrException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.KEYS_NOT_WRITABLE));
+        assertThatThrownBy(configured::addBlindIndexPrimary).isInstanceOfSatisfying(BbehrException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.KEYS_NOT_WRITABLE));
         assertThat(configured.kek().size()).isEqualTo(1);
+        assertThat(configured.blindIndexKeyCount()).isEqualTo(1);
+        assertThat(configured.writable()).isFalse();
     }
 
     @Test
@@ -113,6 +120,67 @@ class NodeKeysTest {
         NodeKeys reloaded = NodeKeys.load(dataDir);
         assertThat(reloaded.kek().size()).isEqualTo(1);
         assertThat(reloaded.kek().primaryId()).isEqualTo(added);
+    }
+
+    @Test
+    void addingABlindIndexKeyShouldMakeTokensWithItAndMatchUnderBothUntilTheOldIsRetired() {
+        // given
+        NodeKeys keys = NodeKeys.loadOrCreate(dataDir);
+        String underOld = keys.blindIndex().token("name", "alice");
+
+        // when
+        keys.addBlindIndexPrimary();
+        String underNew = keys.blindIndex().token("name", "alice");
+        List<String> duringRotation = keys.blindIndex().tokens("name", "alice");
+        NodeKeys restartedDuringRotation = NodeKeys.load(dataDir);
+        keys.retireOldBlindIndexKeys();
+
+        // then
+        assertThat(underNew).isNotEqualTo(underOld);
+        assertThat(duringRotation).containsExactly(underNew, underOld);
+        assertThat(restartedDuringRotation.blindIndexKeyCount()).isEqualTo(2);
+        assertThat(restartedDuringRotation.blindIndex().tokens("name", "alice")).containsExactly(underNew, underOld);
+        assertThat(keys.blindIndex().tokens("name", "alice")).containsExactly(underNew);
+        NodeKeys reloaded = NodeKeys.load(dataDir);
+        assertThat(reloaded.blindIndexKeyCount()).isEqualTo(1);
+        assertThat(reloaded.blindIndexPrimaryId()).isEqualTo(keys.blindIndexPrimaryId());
+        assertThat(reloaded.blindIndex().token("name", "alice")).isEqualTo(underNew);
+    }
+
+    @Test
+    void aNewBlindIndexKeyShouldWaitForWritesMakingTokensWithTheOldOne() throws Exception {
+        // given: a write holds the primary while it makes and stores its tokens
+        NodeKeys keys = NodeKeys.loadOrCreate(dataDir);
+        String underOld = keys.blindIndex().token("name", "alice");
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch rotationWaiting = new CountDownLatch(1);
+        AtomicReference<Thread> rotation = new AtomicReference<>();
+        AtomicReference<String> madeWhileTheRotationWaits = new AtomicReference<>();
+        Thread write = Thread.ofPlatform().start(() -> keys.blindIndex().withStablePrimary(() -> {
+            writing.countDown();
+            awaitWaiting(rotation, rotationWaiting);
+            madeWhileTheRotationWaits.set(keys.blindIndex().token("name", "alice"));
+            return null;
+        }));
+        writing.await();
+
+        // when
+        rotation.set(Thread.ofPlatform().start(keys::addBlindIndexPrimary));
+        rotation.get().join();
+        write.join();
+
+        // then: the write's tokens are all under the old key; the new key is used once it has ended
+        assertThat(rotationWaiting.getCount()).isZero();
+        assertThat(madeWhileTheRotationWaits.get()).isEqualTo(underOld);
+        assertThat(keys.blindIndex().token("name", "alice")).isNotEqualTo(underOld);
+    }
+
+    /** Returns once the rotation thread is blocked, waiting for the primary. */
+    private static void awaitWaiting(AtomicReference<Thread> rotation, CountDownLatch waiting) {
+        while (rotation.get() == null || rotation.get().getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        waiting.countDown();
     }
 
     private static String base64(Path file) throws Exception {

@@ -3,6 +3,7 @@ package org.bbehr.store.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.bbehr.core.crypto.BlindIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +41,32 @@ class TinkBlindIndexTest {
                 .isNotEqualTo(otherNode.token("name", "alice"));
         // the separator keeps kind and value apart
         assertThat(index.token("ab", "c")).isNotEqualTo(index.token("a", "bc"));
+    }
+
+    @Test
+    void tokensShouldBeThePrimarysAloneWithOneKey() {
+        // given
+        BlindIndex index = NodeKeys.loadOrCreate(dataDir).blindIndex();
+
+        // then
+        assertThat(index.tokens("identifier", "mrn|4711")).containsExactly(index.token("identifier", "mrn|4711"));
+    }
+
+    @Test
+    void tokensShouldListThePrimarysFirstThenEachOlderKeys() {
+        // given
+        NodeKeys keys = NodeKeys.loadOrCreate(dataDir);
+        String first = keys.blindIndex().token("name", "alice");
+        keys.addBlindIndexPrimary();
+        String second = keys.blindIndex().token("name", "alice");
+
+        // when
+        keys.addBlindIndexPrimary();
+        List<String> tokens = keys.blindIndex().tokens("name", "alice");
+
+        // then
+        assertThat(tokens).hasSize(3).doesNotHaveDuplicates();
+        assertThat(tokens.getFirst()).isEqualTo(keys.blindIndex().token("name", "alice"));
+        assertThat(tokens.subList(1, 3)).containsExactlyInAnyOrder(first, second);
     }
 }

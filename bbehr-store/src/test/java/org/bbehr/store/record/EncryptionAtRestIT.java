@@ -104,7 +104,7 @@ class EncryptionAtRestIT {
         assertThat(withIdentifier).isEmpty();
         // the search does find what is stored in the clear: resource ids
         assertThat(withId).isNotEmpty();
-        assertThat(store.findByIdentifier("Patient", keys.blindIndex().token("identifier", "urn:mrn|" + IDENTIFIER)))
+        assertThat(store.findByIdentifier("Patient", keys.blindIndex().tokens("identifier", "urn:mrn|" + IDENTIFIER)))
                 .containsExactly(QUINTESSA);
     }
 
