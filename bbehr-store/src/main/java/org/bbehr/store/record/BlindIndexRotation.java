@@ -17,6 +17,7 @@ import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.IndexValue;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.StoredVersion;
+import org.bbehr.store.crypto.DataKey;
 import org.bbehr.store.crypto.NodeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,11 +93,13 @@ public final class BlindIndexRotation {
 
     private final Transactions transactions;
     private final VersionReads reads;
+    private final DataKeys dataKeys;
     private final NodeKeys keys;
 
-    BlindIndexRotation(Transactions transactions, VersionReads reads, NodeKeys keys) {
+    BlindIndexRotation(Transactions transactions, VersionReads reads, DataKeys dataKeys, NodeKeys keys) {
         this.transactions = transactions;
         this.reads = reads;
+        this.dataKeys = dataKeys;
         this.keys = keys;
     }
 
@@ -224,11 +227,17 @@ public final class BlindIndexRotation {
         List<ResourceKey> live = lockLive(c, page);
         Map<ResourceKey, IndexEntries> fresh = new LinkedHashMap<>();
         List<ResourceKey> unreadable = new ArrayList<>();
+        Map<ResourceKey, Long> readable = new LinkedHashMap<>();
         for (StoredVersion version : readCurrent(c, live, unreadable)) {
             fresh.put(version.key(), tokensOnly(reindexer.apply(version)));
+            readable.put(version.key(), version.version());
         }
+        // rows that match their seal are sealed again with their new tokens; others stay reported by $verify
+        Map<ResourceKey, DataKey> sealing = dataKeys.load(c, readable.keySet());
+        Map<ResourceKey, Long> intact = IndexSeal.intact(c, readable, sealing);
         deleteTokens(c, live);
         IndexRows.insert(c, fresh);
+        IndexSeal.reseal(c, intact, sealing);
         ResourceKey last = page.getLast();
         try (PreparedStatement update = c.prepareStatement("UPDATE blind_index_rotation"
                 + " SET after_type = ?, after_id = ?, done = done + ? WHERE key_id = ?")) {

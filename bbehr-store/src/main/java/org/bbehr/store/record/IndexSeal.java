@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.store.crypto.DataKey;
 
 /**
  * The digest a resource's index rows are sealed under (see {@code DataKey.sealIndex}): SHA-256 over its rows —
@@ -54,6 +55,52 @@ final class IndexSeal {
             digests.put(key, digest(rows.getOrDefault(key, List.of())));
         }
         return digests;
+    }
+
+    /** Those of {@code versions} (current, by resource) whose index rows match their seal now. */
+    static Map<ResourceKey, Long> intact(Connection c, Map<ResourceKey, Long> versions, Map<ResourceKey, DataKey> keys)
+            throws SQLException {
+        Map<ResourceKey, Long> intact = new HashMap<>();
+        if (versions.isEmpty()) {
+            return intact;
+        }
+        Map<ResourceKey, byte[]> digests = digests(c, versions.keySet());
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT type, id, index_seal FROM resources WHERE " + Keys.IN_KEYS)) {
+            Keys.bind(c, select, 1, versions.keySet());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ResourceKey key = new ResourceKey(rows.getString(1), rows.getString(2));
+                    byte[] seal = rows.getBytes(3);
+                    Long version = versions.get(key);
+                    if (seal != null && version != null
+                            && keys.get(key).indexSealMatches(key, version, digests.get(key), seal)) {
+                        intact.put(key, version);
+                    }
+                }
+            }
+        }
+        return intact;
+    }
+
+    /** Seals the index rows of {@code versions} (current, by resource) as they are now. */
+    static void reseal(Connection c, Map<ResourceKey, Long> versions, Map<ResourceKey, DataKey> keys)
+            throws SQLException {
+        if (versions.isEmpty()) {
+            return;
+        }
+        Map<ResourceKey, byte[]> digests = digests(c, versions.keySet());
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE resources SET index_seal = ? WHERE type = ? AND id = ?")) {
+            for (Map.Entry<ResourceKey, Long> entry : versions.entrySet()) {
+                ResourceKey key = entry.getKey();
+                update.setBytes(1, keys.get(key).sealIndex(key, entry.getValue(), digests.get(key)));
+                update.setString(2, key.type());
+                update.setString(3, key.id());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
     }
 
     private static void read(Connection c, String sql, String table, Collection<ResourceKey> resources,

@@ -174,9 +174,8 @@ final class PostgresEvidence implements EvidenceSource {
             }
         }
         String indexProblem = plaintext == null || !row.indexed() ? null
-                : row.indexSeal() == null ? "search index not sealed: its index rows carry no seal (written before"
-                        + " index rows were sealed, or the seal was removed); bbehr keys rotate-index re-indexes and"
-                        + " seals them"
+                : row.indexSeal() == null ? "search index not sealed: its index rows carry no seal (removed, or"
+                        + " the rows predate sealing)"
                 : !((DataKey) key).indexSealMatches(row.key(), row.version(), digest, row.indexSeal())
                         ? "search index changed: its identifier, reference or search rows are not the ones written"
                                 + " with it" : null;

@@ -175,6 +175,6 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch {
      */
     public BlindIndexRotation.Result rotateBlindIndex(Function<StoredVersion, IndexEntries> reindexer,
             BlindIndexRotation.Options options, BlindIndexRotation.Progress progress) {
-        return new BlindIndexRotation(transactions, reads, keys).run(reindexer, options, progress);
+        return new BlindIndexRotation(transactions, reads, dataKeys, keys).run(reindexer, options, progress);
     }
 }

@@ -212,6 +212,23 @@ class BlindIndexRotationIT {
         assertOldKeyIsRefused(oldKeyset);
     }
 
+    @Test
+    void rotationShouldSealTheNewTokensAndKeepReportingRowsChangedBeforeIt() {
+        // given: one patient's plain search row changed in the database
+        NodeKeys keys = NodeKeys.load(dataDir);
+        PostgresRecordStore store = open(keys);
+        Tables.execute(server.dataSource(), "UPDATE search_token SET code = 'changed' WHERE id = 'synthetic-0007'");
+        // when
+        store.rotateBlindIndex(reindexer(keys), batchesOf(64), (done, total) -> { });
+        // then: only that patient's index is reported; every other resource's new tokens match its seal
+        List<org.bbehr.core.verify.VersionEvidence> evidence = new ArrayList<>();
+        open(NodeKeys.load(dataDir)).evidence().forEachPage(org.bbehr.core.verify.VerifyScope.everything(),
+                evidence::addAll);
+        assertThat(evidence).hasSize(PATIENTS + 1 + OBSERVATIONS);
+        assertThat(evidence.stream().filter(e -> e.indexProblem() != null).map(e -> e.key().id()))
+                .containsExactly("synthetic-0007");
+    }
+
     /** A node given the retired key (say from an old backup) refuses to start on this database. */
     private void assertOldKeyIsRefused(Path oldKeyset) throws Exception {
         Path keysDir = NodeKeys.keysDir(elsewhere.resolve("old-node"));
