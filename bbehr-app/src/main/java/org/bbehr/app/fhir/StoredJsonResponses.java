@@ -57,6 +57,7 @@ final class StoredJsonResponses {
     private record Answer(StoredVersion stored, String json) {}
 
     private static final String USER_DATA = StoredJsonResponses.class.getName();
+    private static final String META = ",\"meta\":{";
     private static final int ANCHOR_EXTENSIONS_KEPT = 4096;
     /** The anchor extension's JSON by state (HAPI writes it the same for every R4 context). */
     private static final Map<AnchorState, String> ANCHOR_EXTENSIONS = new ConcurrentHashMap<>();
@@ -105,14 +106,14 @@ final class StoredJsonResponses {
         }
         String meta = "\"meta\":{" + anchor.map(state -> anchorExtension(context, state) + ",").orElse("")
                 + "\"versionId\":\"" + stored.version() + "\",\"lastUpdated\":\"" + lastUpdated + "\"";
-        String rest = json.substring(head.length());
+        int rest = head.length();
         StringBuilder out = new StringBuilder(json.length() + meta.length() + 8).append(head).append(',').append(meta);
-        if (rest.startsWith(",\"meta\":{")) {
-            String metaRest = rest.substring(",\"meta\":{".length());
-            out.append(metaRest.startsWith("}") ? "" : ",").append(metaRest);
-        } else if (rest.startsWith(",")) {
-            out.append('}').append(rest);
-        } else if (rest.equals("}")) {
+        if (json.startsWith(META, rest)) {
+            int metaRest = rest + META.length();
+            out.append(json.startsWith("}", metaRest) ? "" : ",").append(json, metaRest, json.length());
+        } else if (json.startsWith(",", rest)) {
+            out.append('}').append(json, rest, json.length());
+        } else if (json.length() == rest + 1 && json.endsWith("}")) {
             out.append("}}");
         } else {
             return Optional.empty();
