@@ -43,18 +43,22 @@ final class TypeHeaders implements IValidationSupport {
         return own.newFhirPath();
     }
 
-    /** The headers of HAPI's core definitions, served for {@code owner}; HAPI's cache of them is then emptied. */
+    /**
+     * The headers of HAPI's core definitions, served for {@code owner}. The definitions are held only while the
+     * headers are taken (HAPI's cache of them is emptied then, unless a profile validator holds them).
+     */
     static TypeHeaders of(FhirContext context, FhirContext owner) {
-        DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(context);
-        Map<String, StructureDefinition> byUrl = new HashMap<>();
-        for (IBaseResource resource : core.<IBaseResource>fetchAllStructureDefinitions()) {
-            StructureDefinition definition = (StructureDefinition) resource;
-            byUrl.put(definition.getUrl(), header(definition));
+        DefaultProfileValidationSupport core = CoreDefinitions.hold(context);
+        try {
+            Map<String, StructureDefinition> byUrl = new HashMap<>();
+            for (IBaseResource resource : core.<IBaseResource>fetchAllStructureDefinitions()) {
+                StructureDefinition definition = (StructureDefinition) resource;
+                byUrl.put(definition.getUrl(), header(definition));
+            }
+            return new TypeHeaders(owner, Map.copyOf(byUrl));
+        } finally {
+            CoreDefinitions.letGo(core);
         }
-        // Let go of the definitions HAPI caches for the whole JVM; a profile validator loads them again when it needs
-        // them (HAPI does the same when it releases one).
-        core.flush();
-        return new TypeHeaders(owner, Map.copyOf(byUrl));
     }
 
     private static StructureDefinition header(StructureDefinition definition) {
