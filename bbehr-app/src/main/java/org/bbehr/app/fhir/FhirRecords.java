@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
+import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
@@ -152,17 +153,31 @@ public final class FhirRecords {
     }
 
     public IBaseResource read(ResourceKey key) {
-        return toResource(current(key));
+        AnchoredVersion read = readCurrent(key);
+        return toResource(read.version(), read.anchor());
     }
 
     public IBaseResource vread(ResourceKey key, long version) {
-        return toResource(version(key, version));
+        AnchoredVersion read = readVersion(key, version);
+        return toResource(read.version(), read.anchor());
     }
 
     /** A version that is not a deletion. */
     StoredVersion version(ResourceKey key, long version) {
-        StoredVersion stored = store.findVersion(key, version)
-                .orElseThrow(() -> new ResourceNotFoundException("no version " + version + " of " + key));
+        return checkedVersion(key, version, store.findVersion(key, version).orElse(null));
+    }
+
+    /** A version that is not a deletion, with its anchoring: one look-up where the store can. */
+    AnchoredVersion readVersion(ResourceKey key, long version) {
+        AnchoredVersion read = integrity.findVersion(store, key, version).orElse(null);
+        checkedVersion(key, version, read == null ? null : read.version());
+        return read;
+    }
+
+    private static StoredVersion checkedVersion(ResourceKey key, long version, StoredVersion stored) {
+        if (stored == null) {
+            throw new ResourceNotFoundException("no version " + version + " of " + key);
+        }
         if (stored.deleted()) {
             throw new ResourceGoneException("version " + version + " of " + key + " is a deletion");
         }
@@ -286,9 +301,22 @@ public final class FhirRecords {
         return integrity.stateOf(stored.key(), stored.version());
     }
 
+    /** The current version, if it is not a deletion. */
     StoredVersion current(ResourceKey key) {
-        StoredVersion stored = store.findCurrent(key)
-                .orElseThrow(() -> new ResourceNotFoundException(new IdType(key.type(), key.id())));
+        return checkedCurrent(key, store.findCurrent(key).orElse(null));
+    }
+
+    /** The current version, if it is not a deletion, with its anchoring: one look-up where the store can. */
+    AnchoredVersion readCurrent(ResourceKey key) {
+        AnchoredVersion read = integrity.findCurrent(store, key).orElse(null);
+        checkedCurrent(key, read == null ? null : read.version());
+        return read;
+    }
+
+    private static StoredVersion checkedCurrent(ResourceKey key, StoredVersion stored) {
+        if (stored == null) {
+            throw new ResourceNotFoundException(new IdType(key.type(), key.id()));
+        }
         if (stored.deleted()) {
             throw new ResourceGoneException("Resource " + key + " was deleted (version " + stored.version() + ")");
         }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -41,9 +42,13 @@ final class HistoryBundle implements IBundleProvider {
 
     @Override
     public List<IBaseResource> getResources(int fromIndex, int toIndex) {
+        List<StoredVersion> versions = page.read(fromIndex, Math.max(0, toIndex - fromIndex));
+        // the anchoring of the page's versions, looked up at once
+        Iterator<IBaseResource> live = records.toResources(versions.stream().filter(v -> !v.deleted()).toList())
+                .iterator();
         List<IBaseResource> resources = new ArrayList<>();
-        for (StoredVersion version : page.read(fromIndex, Math.max(0, toIndex - fromIndex))) {
-            resources.add(version.deleted() ? deletion(version) : records.toResource(version));
+        for (StoredVersion version : versions) {
+            resources.add(version.deleted() ? deletion(version) : live.next());
         }
         return resources;
     }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.time.Duration;
+import org.bbehr.app.search.CoreDefinitions;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -39,7 +40,7 @@ public final class ProfileValidator {
     private final FhirContext context;
     private final boolean always;
     private volatile FhirValidator validator;
-    /** HAPI keeps the core definitions it loads for a FHIR version in a static cache, until this is flushed. */
+    /** HAPI's core definitions, held while the validator is loaded (see {@link CoreDefinitions}). */
     private DefaultProfileValidationSupport definitions;
     private volatile long lastUsedNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -111,7 +112,8 @@ public final class ProfileValidator {
                 return false;
             }
             validator = null;
-            definitions.flush();
+            CoreDefinitions.letGo(definitions);
+            definitions = null;
             return true;
         }
     }
@@ -148,7 +150,7 @@ public final class ProfileValidator {
     }
 
     private FhirValidator build() {
-        definitions = new DefaultProfileValidationSupport(context);
+        definitions = CoreDefinitions.hold(context);
         ValidationSupportChain support = new ValidationSupportChain(
                 definitions,
                 new CommonCodeSystemsTerminologyService(context),

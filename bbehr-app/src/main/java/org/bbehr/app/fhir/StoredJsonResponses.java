@@ -22,7 +22,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -55,6 +57,10 @@ final class StoredJsonResponses {
     private record Answer(StoredVersion stored, String json) {}
 
     private static final String USER_DATA = StoredJsonResponses.class.getName();
+    private static final String META = ",\"meta\":{";
+    private static final int ANCHOR_EXTENSIONS_KEPT = 4096;
+    /** The anchor extension's JSON by state (HAPI writes it the same for every R4 context). */
+    private static final Map<AnchorState, String> ANCHOR_EXTENSIONS = new ConcurrentHashMap<>();
 
     private final Counter answered;
 
@@ -70,11 +76,12 @@ final class StoredJsonResponses {
         if (!plainJsonRead(request) || !everyInterceptorLeavesReadsAlone(request)) {
             return Optional.empty();
         }
-        return withMeta(context, stored, anchor).map(json -> {
+        InstantType lastUpdated = lastUpdated(stored);
+        return withMeta(context, stored, anchor, lastUpdated.getValueAsString()).map(json -> {
             Resource stub = (Resource) context.getResourceDefinition(stored.key().type()).newInstance();
             stub.setId(new IdType(stored.key().type(), stored.key().id(), Long.toString(stored.version())));
             stub.getMeta().setVersionId(Long.toString(stored.version()));
-            stub.getMeta().setLastUpdatedElement(lastUpdated(stored));
+            stub.getMeta().setLastUpdatedElement(lastUpdated);
             anchor.ifPresent(state -> AnchorMeta.add(stub.getMeta(), state));
             stub.setUserData(USER_DATA, new Answer(stored, json));
             return stub;
@@ -86,6 +93,11 @@ final class StoredJsonResponses {
      * and no extension of their own in {@code meta} (those are left to HAPI, which lists them with the anchor's).
      */
     static Optional<String> withMeta(FhirContext context, StoredVersion stored, Optional<AnchorState> anchor) {
+        return withMeta(context, stored, anchor, lastUpdated(stored).getValueAsString());
+    }
+
+    private static Optional<String> withMeta(FhirContext context, StoredVersion stored, Optional<AnchorState> anchor,
+            String lastUpdated) {
         String json = new String(stored.content(), StandardCharsets.UTF_8);
         String head = "{\"resourceType\":\"" + stored.key().type() + "\",\"id\":\"" + stored.key().id() + "\"";
         if (!json.startsWith(head) || json.length() <= head.length()
@@ -93,16 +105,15 @@ final class StoredJsonResponses {
             return Optional.empty();
         }
         String meta = "\"meta\":{" + anchor.map(state -> anchorExtension(context, state) + ",").orElse("")
-                + "\"versionId\":\"" + stored.version() + "\",\"lastUpdated\":\""
-                + lastUpdated(stored).getValueAsString() + "\"";
-        String rest = json.substring(head.length());
+                + "\"versionId\":\"" + stored.version() + "\",\"lastUpdated\":\"" + lastUpdated + "\"";
+        int rest = head.length();
         StringBuilder out = new StringBuilder(json.length() + meta.length() + 8).append(head).append(',').append(meta);
-        if (rest.startsWith(",\"meta\":{")) {
-            String metaRest = rest.substring(",\"meta\":{".length());
-            out.append(metaRest.startsWith("}") ? "" : ",").append(metaRest);
-        } else if (rest.startsWith(",")) {
-            out.append('}').append(rest);
-        } else if (rest.equals("}")) {
+        if (json.startsWith(META, rest)) {
+            int metaRest = rest + META.length();
+            out.append(json.startsWith("}", metaRest) ? "" : ",").append(json, metaRest, json.length());
+        } else if (json.startsWith(",", rest)) {
+            out.append('}').append(json, rest, json.length());
+        } else if (json.length() == rest + 1 && json.endsWith("}")) {
             out.append("}}");
         } else {
             return Optional.empty();
@@ -110,8 +121,24 @@ final class StoredJsonResponses {
         return Optional.of(out.toString());
     }
 
-    /** {@code "extension":[…]} with the anchor extension, as HAPI writes it in a {@code meta}. */
+    /**
+     * {@code "extension":[…]} with the anchor extension, as HAPI writes it in a {@code meta}. Kept for the last few
+     * thousand states: every version of a batch has the same one, so most reads of an anchoring node find theirs.
+     */
     private static String anchorExtension(FhirContext context, AnchorState state) {
+        String known = ANCHOR_EXTENSIONS.get(state);
+        if (known != null) {
+            return known;
+        }
+        if (ANCHOR_EXTENSIONS.size() >= ANCHOR_EXTENSIONS_KEPT) {
+            ANCHOR_EXTENSIONS.clear();
+        }
+        String encoded = encodeAnchorExtension(context, state);
+        ANCHOR_EXTENSIONS.put(state, encoded);
+        return encoded;
+    }
+
+    private static String encodeAnchorExtension(FhirContext context, AnchorState state) {
         Basic holder = new Basic();
         AnchorMeta.add(holder.getMeta(), state);
         String json = context.newJsonParser().encodeResourceToString(holder);

@@ -19,11 +19,9 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
-import org.bbehr.core.anchor.AnchorState;
+import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
 import org.bbehr.core.record.ResourceKey;
-import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
@@ -59,10 +57,10 @@ public class TypeProvider implements IResourceProvider {
     @Read(version = true)
     public IBaseResource read(@IdParam IdType id, RequestDetails request) {
         ResourceKey key = key(id);
-        StoredVersion stored = id.hasVersionIdPart() ? records.version(key, versionOf(id)) : records.current(key);
-        Optional<AnchorState> anchor = records.anchorOf(stored);
-        return StoredJsonResponses.stub(records.context(), stored, anchor, request)
-                .orElseGet(() -> records.toResource(stored, anchor));
+        AnchoredVersion read = id.hasVersionIdPart() ? records.readVersion(key, versionOf(id))
+                : records.readCurrent(key);
+        return StoredJsonResponses.stub(records.context(), read.version(), read.anchor(), request)
+                .orElseGet(() -> records.toResource(read.version(), read.anchor()));
     }
 
     @Update

@@ -59,7 +59,7 @@ class AnchoringConfiguration {
     @Bean
     RecordIntegrity recordIntegrity(PostgresAnchorJournal journal, RecordStore store, Ledger ledger) {
         PostgresRecordStore postgres = (PostgresRecordStore) store;
-        return new RecordIntegrity(journal, () -> new RecordVerifier(postgres.evidence(), ledger,
+        return new RecordIntegrity(journal, postgres, () -> new RecordVerifier(postgres.evidence(), ledger,
                 ledger.findHospitalOfNode(ledger.signer()).orElseThrow(() -> new BbehrException(
                         ErrorCode.ANCHOR_NOT_READY, "this node's address is not a hospital's node in the directory,"
                                 + " so there is no hospital to verify its records against"))),

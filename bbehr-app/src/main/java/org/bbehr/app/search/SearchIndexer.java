@@ -48,8 +48,9 @@ public final class SearchIndexer {
 
     private final FhirContext context;
     /**
-     * HAPI's FHIRPath engine, made on first need: making it loads every core StructureDefinition (seconds, and ~100
-     * MB kept), and most parameters' expressions are simple paths that never need it.
+     * HAPI's FHIRPath engine, made on first need (most parameters' expressions are simple paths that never need it),
+     * on the core types' headers only ({@link TypeHeaders}): making it reads every core StructureDefinition once
+     * (seconds), but it keeps none of them.
      */
     private volatile IFhirPath fhirPath;
     private final IndexValues values;
@@ -139,7 +140,7 @@ public final class SearchIndexer {
         if (engine == null) {
             synchronized (this) {
                 if (fhirPath == null) {
-                    IFhirPath made = context.newFhirPath();
+                    IFhirPath made = TypeHeaders.fhirPath(context);
                     made.setEvaluationContext(new ResolveToEmptyResource());
                     fhirPath = made;
                 }

@@ -150,6 +150,52 @@ class AnchorerIT {
         assertThat(states.values()).filteredOn(org.bbehr.core.anchor.AnchorState::anchored).hasSize(3);
     }
 
+    @Test
+    void aVersionReadWithItsAnchoringShouldCarryTheStateTheJournalFinds() throws Exception {
+        // given: anchored versions (one since updated), versions in a batch saved but not yet sent, a pending one, and
+        // one with no anchoring record (its outbox row gone, as for versions written before anchoring existed)
+        List<StoredVersion> anchored = write(2);
+        anchorer().runOnce();
+        StoredVersion updated = store.write(List.of(new ResourceWrite.Put(anchored.getFirst().key(),
+                OptionalLong.empty(), "{\"resourceType\":\"Observation\",\"status\":\"amended\"}".getBytes(UTF_8),
+                IndexEntries.NONE))).getFirst();
+        List<StoredVersion> inUnsentBatch = concat(List.of(updated), write(1));
+        List<PendingLeaf> leaves = journal.findPending(AnchorKind.RECORDS, 100);
+        AnchorBatch.Built built = AnchorBatch.Built.of(AnchorKind.RECORDS, hospitalId, leaves);
+        journal.save(built, node.sign(new LedgerCall.AnchorRoot(built.root(), leaves.size(), AnchorKind.RECORDS)));
+        List<StoredVersion> pending = write(2);
+        StoredVersion unrecorded = pending.getLast();
+        try (var connection = database.dataSource().getConnection();
+                var delete = connection.prepareStatement("DELETE FROM outbox WHERE type = ? AND id = ?")) {
+            delete.setString(1, unrecorded.key().type());
+            delete.setString(2, unrecorded.key().id());
+            assertThat(delete.executeUpdate()).isEqualTo(1);
+        }
+        List<StoredVersion> all = concat(concat(anchored, inUnsentBatch), pending);
+
+        for (StoredVersion version : all) {
+            // when
+            var read = store.findVersionAnchored(version.key(), version.version()).orElseThrow();
+            var current = store.findCurrentAnchored(version.key()).orElseThrow();
+
+            // then
+            assertThat(read.anchor()).as(version.key() + " version " + version.version())
+                    .isEqualTo(journal.find(version.key(), version.version()));
+            assertThat(read.version().content()).isEqualTo(version.content());
+            StoredVersion stored = store.findCurrent(version.key()).orElseThrow();
+            assertThat(current.version().version()).isEqualTo(stored.version());
+            assertThat(current.version().content()).isEqualTo(stored.content());
+            assertThat(current.anchor()).isEqualTo(journal.find(stored.key(), stored.version()));
+        }
+        assertThat(store.findVersionAnchored(anchored.getFirst().key(), 1).orElseThrow().anchor())
+                .hasValueSatisfying(state -> assertThat(state.anchored()).isTrue());
+        assertThat(store.findCurrentAnchored(updated.key()).orElseThrow().anchor())
+                .contains(org.bbehr.core.anchor.AnchorState.PENDING);
+        assertThat(store.findCurrentAnchored(unrecorded.key()).orElseThrow().anchor()).isEmpty();
+        assertThat(store.findVersionAnchored(updated.key(), 3)).isEmpty();
+        assertThat(store.findCurrentAnchored(new ResourceKey("Observation", "unknown"))).isEmpty();
+    }
+
     static List<StoredVersion> concat(List<StoredVersion> first, List<StoredVersion> second) {
         List<StoredVersion> all = new ArrayList<>(first);
         all.addAll(second);

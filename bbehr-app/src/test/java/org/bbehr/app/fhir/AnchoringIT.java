@@ -121,6 +121,12 @@ class AnchoringIT {
         assertThat(anchor.getExtensionString("transaction")).startsWith("0x").hasSize(66);
         assertThat(anchor.getExtensionString("root")).startsWith("0x").hasSize(66);
         assertThat(Long.parseLong(anchor.getExtensionString("block"))).isPositive();
+        Resource inHistory = client.history().onInstance(patient.toVersionless()).returnBundle(
+                org.hl7.fhir.r4.model.Bundle.class).execute().getEntryFirstRep().getResource();
+        assertThat(inHistory.getMeta().getExtensionByUrl(AnchorMeta.URL)).isNotNull().satisfies(inPage -> {
+            assertThat(inPage.getExtensionString("status")).isEqualTo("anchored");
+            assertThat(inPage.getExtensionString("root")).isEqualTo(anchor.getExtensionString("root"));
+        });
         assertThat(statuses(compartment)).containsEntry(patient.getValue() + "/_history/1", "verified")
                 .containsEntry(observation.getValue() + "/_history/1", "verified");
         assertThat(compartment.getParameterValue("verified").primitiveValue()).isEqualTo("2");

@@ -19,14 +19,17 @@ import org.bbehr.store.crypto.NodeKeys;
 
 /**
  * The resources' data keys: generated for new resources, stored wrapped by the key-encryption key in
- * {@code data_keys}, unwrapped when needed and kept unwrapped in a bounded cache.
+ * {@code data_keys}, unwrapped when needed and kept unwrapped in a bounded cache: those of resources just written,
+ * and of resources read twice within a while ({@link RecentMisses}).
  */
 final class DataKeys {
 
     private static final int CACHE_ENTRIES = 10_000;
+    private static final int REMEMBERED_MISSES = 8_192;
 
     private final NodeKeys keys;
     private final LruCache<ResourceKey, DataKey> cache = new LruCache<>(CACHE_ENTRIES);
+    private final RecentMisses misses = new RecentMisses(REMEMBERED_MISSES);
 
     DataKeys(NodeKeys keys) {
         this.keys = keys;
@@ -97,7 +100,8 @@ final class DataKeys {
     }
 
     /**
-     * A resource's data key, from the cache or by unwrapping {@code wrapped}.
+     * A resource's data key, from the cache or by unwrapping {@code wrapped}; an unwrapped key is cached if it was
+     * unwrapped lately too.
      *
      * @param wrapped the stored wrapped key, null when the row is missing (tampering unless the resource was erased)
      */
@@ -110,7 +114,9 @@ final class DataKeys {
             return cached;
         }
         DataKey dataKey = keys.kek().unwrap(key, wrapped);
-        cache.put(key, dataKey);
+        if (misses.missedBefore(key)) {
+            cache.put(key, dataKey);
+        }
         return dataKey;
     }
 

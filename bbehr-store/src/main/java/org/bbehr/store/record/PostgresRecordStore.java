@@ -12,6 +12,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.anchor.AnchoredReads;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.ResourceKey;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * each version is stored encrypted, bound to its type/id/version; identifiers are stored only as the blind-index
  * tokens given. A write is one transaction (fsync'd on commit) that also adds the versions' outbox rows.
  */
-public final class PostgresRecordStore implements RecordStore, RecordSearch {
+public final class PostgresRecordStore implements RecordStore, RecordSearch, AnchoredReads {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresRecordStore.class);
 
@@ -83,6 +84,17 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch {
     @Override
     public Optional<StoredVersion> findVersion(ResourceKey key, long version) {
         return transactions.read(c -> reads.find(c, key, version));
+    }
+
+    /** One statement: the version, its data key and its anchoring (the anchorer's tables are in this database). */
+    @Override
+    public Optional<AnchoredVersion> findCurrentAnchored(ResourceKey key) {
+        return transactions.read(c -> reads.findAnchored(c, key, null));
+    }
+
+    @Override
+    public Optional<AnchoredVersion> findVersionAnchored(ResourceKey key, long version) {
+        return transactions.read(c -> reads.findAnchored(c, key, version));
     }
 
     /** One statement for the whole page. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.StoredVersion;
 
@@ -23,7 +24,12 @@ final class VersionReads {
 
     private static final String VERSION_COLUMNS = "v.type, v.id, v.version, v.last_updated, v.deleted, v.ciphertext,"
             + " k.wrapped";
+    private static final int VERSION_COLUMN_COUNT = 7;
     private static final String WITH_DATA_KEY = " LEFT JOIN data_keys k ON k.type = v.type AND k.id = v.id";
+    /** Where {@link #VERSION_COLUMNS} start in {@link #FIND}: after the resource's erased flag and current version. */
+    private static final int FIRST_VERSION_COLUMN = 3;
+    private static final String FIND = findStatement("", "");
+    private static final String FIND_ANCHORED = findStatement(AnchorRows.COLUMNS, AnchorRows.JOIN);
 
     private final DataKeys dataKeys;
 
@@ -51,10 +57,31 @@ final class VersionReads {
 
     /** The current version ({@code version} null) or one version, or empty when there is none. */
     Optional<StoredVersion> find(Connection c, ResourceKey key, Long version) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT r.erased, r.current_version, " + VERSION_COLUMNS
+        return find(c, FIND, key, version, row -> decrypt(row, FIRST_VERSION_COLUMN));
+    }
+
+    /** Like {@link #find}, with the version's anchoring read in the same statement. */
+    Optional<AnchoredVersion> findAnchored(Connection c, ResourceKey key, Long version) throws SQLException {
+        return find(c, FIND_ANCHORED, key, version, row -> new AnchoredVersion(decrypt(row, FIRST_VERSION_COLUMN),
+                AnchorRows.state(row, FIRST_VERSION_COLUMN + VERSION_COLUMN_COUNT)));
+    }
+
+    /** Reads a version's columns (and any after them) from a row of {@link #find}. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private static String findStatement(String columns, String joins) {
+        return "SELECT r.erased, r.current_version, " + VERSION_COLUMNS + columns
                 + " FROM resources r LEFT JOIN versions v ON v.type = r.type AND v.id = r.id"
                 + " AND v.version = COALESCE(?::bigint, r.current_version)"
-                + WITH_DATA_KEY + " WHERE r.type = ? AND r.id = ?")) {
+                + WITH_DATA_KEY + joins + " WHERE r.type = ? AND r.id = ?";
+    }
+
+    private <T> Optional<T> find(Connection c, String sql, ResourceKey key, Long version, Row<T> reader)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
             select.setObject(1, version);
             select.setString(2, key.type());
             select.setString(3, key.id());
@@ -65,8 +92,8 @@ final class VersionReads {
                 if (row.getBoolean(1)) {
                     throw erased(key);
                 }
-                if (row.getObject(3) != null) {
-                    return Optional.of(decrypt(row, 3));
+                if (row.getObject(FIRST_VERSION_COLUMN) != null) {
+                    return Optional.of(reader.read(row));
                 }
                 if (version != null && (version < 1 || version > row.getLong(2))) {
                     return Optional.empty();
