@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.bbehr.app.node.NodeApplication;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -302,6 +303,67 @@ class SearchIT {
     }
 
     @Test
+    void totalShouldBeGivenWhenAskedForOrOnceTheLastMatchIsFetched() {
+        // given
+        String p = patient("Totalfixture", "Tom", "1987-05-17");
+        List<String> written = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            written.add(observation(p, "8867-4", "2024-04-0" + i, null));
+        }
+        String mine = "Observation?subject=Patient/" + p;
+
+        // when
+        Bundle first = client.search().byUrl(mine).count(2).returnBundle(Bundle.class).execute();
+        Bundle second = client.loadPage().next(first).execute();
+        Bundle accurate = client.search().byUrl(mine + "&_total=accurate").count(2).returnBundle(Bundle.class)
+                .execute();
+        Bundle estimate = client.search().byUrl(mine + "&_total=estimate").count(2).returnBundle(Bundle.class)
+                .execute();
+        Bundle count = client.search().byUrl(mine).count(2).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+                .execute();
+        Bundle all = client.search().byUrl(mine + "&_total=none").returnBundle(Bundle.class).execute();
+
+        // then
+        assertThat(first.hasTotal()).isFalse();
+        assertThat(first.getLink(Bundle.LINK_NEXT)).isNotNull();
+        assertThat(second.getTotal()).isEqualTo(4);
+        assertThat(second.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThat(Stream.concat(matches(first).stream(), matches(second).stream()))
+                .containsExactlyInAnyOrderElementsOf(written);
+        assertThat(accurate.getTotal()).isEqualTo(4);
+        assertThat(matches(accurate)).hasSize(2);
+        assertThat(estimate.getTotal()).isEqualTo(4);
+        assertThat(count.getTotal()).isEqualTo(4);
+        assertThat(count.getEntry()).isEmpty();
+        assertThat(all.getTotal()).isEqualTo(4);
+        assertThat(all.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThatThrownBy(() -> ids(mine + "&_total=exact")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("EHR-1001");
+    }
+
+    @Test
+    void laterPagesShouldLeaveOutResourcesChangedSinceTheSearchRan() {
+        // given
+        String p = patient("Laterfixture", "Lou", "1988-06-18");
+        for (int i = 1; i <= 4; i++) {
+            observation(p, "8867-4", "2024-05-0" + i, null);
+        }
+        String mine = "Observation?subject=Patient/" + p + "&_sort=_id";
+        List<String> byId = ids(mine);
+        Bundle first = client.search().byUrl(mine).count(2).returnBundle(Bundle.class).execute();
+
+        // when
+        Observation changed = client.read().resource(Observation.class).withId(byId.get(3)).execute();
+        client.update().resource(changed.setStatus(Observation.ObservationStatus.AMENDED)).execute();
+        Bundle second = client.loadPage().next(first).execute();
+
+        // then
+        assertThat(matches(first)).containsExactly(byId.get(0), byId.get(1));
+        assertThat(matches(second)).containsExactly(byId.get(2));
+        assertThat(ids(mine)).containsExactlyElementsOf(byId);
+    }
+
+    @Test
     void includeAndRevincludeShouldAddTheReferencedAndReferencingResources() {
         // given
         String p = patient("Inclfixture", "Ike", "1979-09-09");
@@ -484,5 +546,6 @@ class SearchIT {
         assertThat(observation.getSearchParam()).extracting(s -> s.getName())
                 .contains("code", "subject", "patient", "date", "value-quantity");
         assertThat(observation.getSearchInclude()).isNotEmpty();
+        assertThat(capabilities.getRestFirstRep().getDocumentation()).contains("_total=accurate");
     }
 }
