@@ -42,7 +42,7 @@ public final class FhirSearch {
         this.recordSearch = recordSearch;
         this.indexer = indexer;
         this.reader = reader;
-        this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierTokens);
+        this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierTokens, indexer);
     }
 
     /** Runs the search of {@code type} that {@code request} asks for. */

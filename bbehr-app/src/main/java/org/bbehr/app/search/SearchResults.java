@@ -176,7 +176,8 @@ final class SearchResults implements IBundleProvider {
         if (anyOf.isEmpty()) {
             return List.of();
         }
-        return recordSearch.search(new SearchQuery(include.sourceType(), List.of(new Clause(anyOf, false)), List.of(),
+        Clause referencing = ParamAliases.rewrite(indexer.aliases(include.sourceType()), new Clause(anyOf, false));
+        return recordSearch.search(new SearchQuery(include.sourceType(), List.of(referencing), List.of(),
                 MAX_INCLUDED));
     }
 

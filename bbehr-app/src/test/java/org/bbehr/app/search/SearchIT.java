@@ -364,6 +364,60 @@ class SearchIT {
     }
 
     @Test
+    void patientShouldBeAnsweredFromTheSubjectsReferencesToPatients() {
+        // given
+        String p = patient("Aliasfixture", "Ali", "1986-04-16");
+        String o = observation(p, "8867-4", "2024-03-01", null);
+        String group = "https://other.example/fhir/Group/7";
+        String elsewhere = client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding(LOINC, "8867-4", null))).setSubject(new Reference(group)))
+                .execute().getId().getIdPart();
+
+        // when
+        Bundle revIncluded = client.search().byUrl("Patient?_id=" + p + "&_revinclude=Observation:patient")
+                .returnBundle(Bundle.class).execute();
+        Bundle included = client.search().byUrl("Observation?_id=" + o + "&_include=Observation:patient")
+                .returnBundle(Bundle.class).execute();
+
+        // then
+        assertThat(ids("Observation?patient=" + p)).containsExactly(o);
+        assertThat(ids("Observation?patient=Patient/" + p + "&code=" + LOINC + "|8867-4")).containsExactly(o);
+        assertThat(ids("Observation?patient:Group=" + p)).isEmpty();
+        assertThat(ids("Observation?subject=" + group)).containsExactly(elsewhere);
+        assertThat(ids("Observation?patient=" + group)).isEmpty();
+        assertThat(ids("Observation?subject=" + group + "&patient:missing=true")).containsExactly(elsewhere);
+        assertThat(ids("Observation?subject=Patient/" + p + "&patient:missing=false")).containsExactly(o);
+        assertThat(revIncluded.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyInAnyOrder(p, o);
+        assertThat(included.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyInAnyOrder(p, o);
+    }
+
+    @Test
+    void comboCodeAndPhoneticShouldBeAnsweredFromTheRowsOfWhatTheyAreMadeOf() {
+        // given
+        String p = patient("Phonfixture", "Phoebe", "1989-07-19");
+        Observation pressure = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding(LOINC, "85354-9", null)))
+                .setSubject(new Reference("Patient/" + p));
+        pressure.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "8480-6", null)))
+                .setValue(new Quantity().setValue(120).setSystem(UCUM).setCode("mm[Hg]"));
+        String bp = client.create().resource(pressure).execute().getId().getIdPart();
+        String hr = observation(p, "8867-4", "2024-03-01", 70.0);
+        String mine = "Observation?subject=Patient/" + p;
+
+        // then
+        assertThat(ids(mine + "&combo-code=8480-6")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-code=85354-9")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-code=" + LOINC + "|8867-4")).containsExactly(hr);
+        assertThat(ids(mine + "&combo-code:not=8480-6")).containsExactly(hr);
+        assertThat(ids(mine + "&combo-value-quantity=gt100")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-value-quantity=70")).containsExactly(hr);
+        assertThat(ids("Patient?phonetic=phoeb")).contains(p);
+        assertThat(ids("Patient?phonetic=phonfix&name=phoebe")).contains(p);
+    }
+
+    @Test
     void includeAndRevincludeShouldAddTheReferencedAndReferencingResources() {
         // given
         String p = patient("Inclfixture", "Ike", "1979-09-09");

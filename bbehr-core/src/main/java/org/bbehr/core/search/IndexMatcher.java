@@ -108,6 +108,9 @@ public final class IndexMatcher {
         if (r.url() != null) {
             return r.url().equals(v.url());
         }
+        if (r.targetId() == null) {
+            return r.targetType().equals(v.targetType());
+        }
         return v.targetId().equals(r.targetId()) && (r.targetType() == null || r.targetType().equals(v.targetType()));
     }
 

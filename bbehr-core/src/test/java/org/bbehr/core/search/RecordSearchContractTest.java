@@ -51,7 +51,7 @@ public abstract class RecordSearchContractTest {
                         ref("subject", "Patient", "alice"),
                         date("date", "2023-12-31T23:00:00Z", "2024-01-01T01:00:00Z")),
                 put(obs("ext-1"), token("code", "http://snomed.info/sct", "8867-4"),
-                        new IndexValue.Reference("subject", null, null, "https://other.example/fhir/Patient/9"),
+                        new IndexValue.Reference("subject", "Patient", null, "https://other.example/fhir/Patient/9"),
                         new IndexValue.Uri("instantiates", "http://example.org/fhir/Questionnaire/q1")),
                 put(patient("alice"), new IndexValue.Blind("name", "tok-al"), new IndexValue.Blind("name", "tok-ali"),
                         new IndexValue.Text("address-use-text", "home")),
@@ -151,6 +151,16 @@ public abstract class RecordSearchContractTest {
                 .isEmpty();
         assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", null, null,
                 "https://other.example/fhir/Patient/9"))))).containsExactly("ext-1");
+    }
+
+    @Test
+    void referenceWithoutIdShouldMatchAnyTargetOfItsTypeHereOrAtAUrl() {
+        assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", "Patient", null, null)))))
+                .containsExactly("bp-1", "ext-1", "hr-1", "hr-2");
+        assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", "Group", null, null)))))
+                .isEmpty();
+        assertThat(ids(query("Observation", new Clause(List.of(new Criterion.ReferenceTo("subject", "Patient", null,
+                null)), true)))).isEmpty();
     }
 
     @Test

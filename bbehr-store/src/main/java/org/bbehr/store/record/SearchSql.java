@@ -261,6 +261,10 @@ final class SearchSql {
             equal("x.url", r.url());
             return;
         }
+        if (r.targetId() == null) {
+            equal("x.target_type", r.targetType());
+            return;
+        }
         equal("x.target_id", r.targetId());
         if (r.targetType() != null) {
             sql.append(" AND ");
