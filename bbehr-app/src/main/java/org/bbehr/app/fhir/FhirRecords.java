@@ -2,6 +2,7 @@ package org.bbehr.app.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
@@ -68,8 +70,7 @@ public final class FhirRecords {
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
-                indexer::identifierQueryTokens,
-                keys -> toResources(store.findLive(keys)));
+                indexer::identifierQueryTokens, this::searchReader);
         this.integrity = integrity;
     }
 
@@ -271,6 +272,28 @@ public final class FhirRecords {
         resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
         anchor.ifPresent(state -> AnchorMeta.add(resource.getMeta(), state));
         return resource;
+    }
+
+    /**
+     * How the pages of the search that {@code request} starts read their resources: as stubs that
+     * {@link StoredJsonBundles} answers from the stored bytes, when every interceptor leaves reads alone and nothing
+     * is included by following the resources' references (which needs their content); else parsed.
+     */
+    Function<List<ResourceKey>, List<IBaseResource>> searchReader(RequestDetails request) {
+        boolean stubs = StoredJsonResponses.everyInterceptorLeavesReadsAlone(request)
+                && request.getParameters().keySet().stream().noneMatch(name -> name.startsWith("_include"));
+        return keys -> stubs ? toStubs(store.findLive(keys)) : toResources(store.findLive(keys));
+    }
+
+    /** Versions as stubs carrying their stored bytes, or as resources where the bytes cannot be written as they are. */
+    private List<IBaseResource> toStubs(List<StoredVersion> versions) {
+        var anchors = integrity.statesOf(versions.stream()
+                .map(v -> new AnchorStates.Version(v.key(), v.version())).toList());
+        return versions.stream().map(v -> {
+            Optional<AnchorState> anchor = Optional.ofNullable(anchors.get(new AnchorStates.Version(v.key(),
+                    v.version())));
+            return StoredJsonBundles.stub(context, v, anchor).orElseGet(() -> toResource(v, anchor));
+        }).toList();
     }
 
     /** Versions as resources, their anchoring looked up at once. */

@@ -31,17 +31,19 @@ public final class FhirSearch {
     private final SearchParser parser;
     private final RecordSearch recordSearch;
     private final SearchIndexer indexer;
-    private final Function<List<ResourceKey>, List<IBaseResource>> reader;
+    private final Function<RequestDetails, Function<List<ResourceKey>, List<IBaseResource>>> readers;
 
     /**
      * @param identifierTokens the identifier index's tokens of {@code (system, value)}, one per key of the blind index
-     * @param reader reads resources' current versions, leaving out those deleted or absent
+     * @param readers for the request that starts a search, how its pages read resources' current versions, leaving
+     *     out those deleted or absent
      */
     public FhirSearch(FhirContext context, RecordSearch recordSearch, SearchIndexer indexer, BlindIndex blindIndex,
-            BiFunction<String, String, List<String>> identifierTokens, Function<List<ResourceKey>, List<IBaseResource>> reader) {
+            BiFunction<String, String, List<String>> identifierTokens,
+            Function<RequestDetails, Function<List<ResourceKey>, List<IBaseResource>>> readers) {
         this.recordSearch = recordSearch;
         this.indexer = indexer;
-        this.reader = reader;
+        this.readers = readers;
         this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierTokens, indexer);
     }
 
@@ -52,7 +54,8 @@ public final class FhirSearch {
         Instant ranAt = Instant.now();
         Integer counted = wantsTotal(request)
                 ? (int) Math.min(recordSearch.count(parsed.query()), Integer.MAX_VALUE) : null;
-        SearchResults results = new SearchResults(parsed, ranAt, counted, reader, recordSearch, indexer);
+        SearchResults results = new SearchResults(parsed, ranAt, counted, readers.apply(request), recordSearch,
+                indexer);
         IPagingProvider paging = request.getServer().getPagingProvider();
         if (paging != null) {
             String id = paging.storeResultList(request, results);

@@ -2,15 +2,25 @@ package org.bbehr.app.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.bbehr.app.node.NodeApplication;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -415,6 +425,69 @@ class SearchIT {
         assertThat(ids(mine + "&combo-value-quantity=70")).containsExactly(hr);
         assertThat(ids("Patient?phonetic=phoeb")).contains(p);
         assertThat(ids("Patient?phonetic=phonfix&name=phoebe")).contains(p);
+    }
+
+    @Test
+    void searchPageShouldBeWrittenFromTheStoredBytesAsHapiWritesIt() throws Exception {
+        // given: a page with matches, included resources and an outcome, and its stored results' id
+        String p = patient("Bytesfixture", "Bea", "1990-08-20");
+        observation(p, "8867-4", "2024-03-01", 70.5);
+        observation(p, "8310-5", "2024-03-02", null);
+        String search = "Patient?_id=" + p + "&_revinclude=Observation:subject&favourite-colour=blue";
+        JsonNode first = JSON.readTree(get(search, false).body());
+        String self = first.get("link").get(0).get("url").asText();
+        String page = self.substring(self.indexOf('?'));
+        double before = pagesFromStoredBytes();
+
+        // when: the page as written from the stored bytes, gzipped, and as HAPI encodes it (a parameter)
+        HttpResponse<byte[]> plain = get(page, false);
+        HttpResponse<byte[]> gzipped = get(page, true);
+        HttpResponse<byte[]> encoded = get(page + "&_format=json", false);
+        HttpResponse<byte[]> xml = get(page + "&_format=xml", false);
+
+        // then: the same Bundle apart from its own id and links, and the same headers
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes(), UTF_8))
+                .isEqualTo(new String(plain.body(), UTF_8));
+        JsonNode written = withoutIdAndLinks(JSON.readTree(plain.body()));
+        assertThat(written).isEqualTo(withoutIdAndLinks(JSON.readTree(encoded.body())));
+        assertThat(written.get("entry")).hasSize(4);
+        assertThat(written.toString()).contains("\"mode\":\"include\"", "\"mode\":\"outcome\"", "70.5");
+        for (String header : List.of("Content-Type", "Last-Modified")) {
+            assertThat(plain.headers().firstValue(header)).as(header).isEqualTo(encoded.headers().firstValue(header));
+        }
+        Bundle fromXml = CONTEXT.newXmlParser().parseResource(Bundle.class, new String(xml.body(), UTF_8));
+        Bundle fromJson = CONTEXT.newJsonParser().parseResource(Bundle.class, new String(plain.body(), UTF_8));
+        assertThat(fromXml.getEntry()).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(fromXml.getEntry().get(i).getResource().equalsDeep(fromJson.getEntry().get(i).getResource()))
+                    .as("entry %d", i).isTrue();
+        }
+        assertThat(pagesFromStoredBytes() - before).isEqualTo(2);
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode withoutIdAndLinks(JsonNode bundle) {
+        ((ObjectNode) bundle).remove(List.of("id", "link"));
+        return bundle;
+    }
+
+    HttpResponse<byte[]> get(String path, boolean gzip) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + (path.startsWith("?") ? "" : "/")
+                + path)).header("Accept", "application/fhir+json");
+        if (gzip) {
+            request.header("Accept-Encoding", "gzip");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    double pagesFromStoredBytes() throws Exception {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("bbehr_fhir_search_pages_from_stored_bytes_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
