@@ -24,6 +24,7 @@ import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
@@ -236,8 +237,17 @@ public final class FhirRecords {
      */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
             Set<ResourceKey> writtenAlongside) {
+        return prepare(key, resource, expected, inTransaction, writtenAlongside, Optional.empty());
+    }
+
+    /**
+     * Like {@link #prepare(ResourceKey, IBaseResource, OptionalLong, boolean, Set)}, with {@code references} every
+     * reference of the resource when the caller has just walked it for them, so it is not walked again.
+     */
+    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
+            Set<ResourceKey> writtenAlongside, Optional<List<IBaseReference>> references) {
         validator.validate(resource, inTransaction);
-        ResourceWrite.Put put = serialize(key, resource, expected);
+        ResourceWrite.Put put = serialize(key, resource, expected, references);
         for (ResourceKey target : put.index().references()) {
             if (!target.equals(key) && !writtenAlongside.contains(target) && !store.isLive(target)) {
                 throw new InvalidRequestException(resource.fhirType() + " references " + target
@@ -247,7 +257,8 @@ public final class FhirRecords {
         return put;
     }
 
-    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected) {
+    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected,
+            Optional<List<IBaseReference>> references) {
         resource.setId(new IdType(key.type(), key.id()));
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);
@@ -257,7 +268,7 @@ public final class FhirRecords {
             ((Resource) resource).setMeta(null);
         }
         byte[] content = jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource));
+        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource, references));
     }
 
     /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */
