@@ -25,6 +25,13 @@ public final class CapabilityAdditions {
     private static final Set<String> SEARCHED = Set.of("token", "reference", "date", "string", "number", "quantity",
             "uri");
 
+    /** How search results are paged and counted (docs/search.md, "Paging"). */
+    static final String SEARCH_RESULTS = "Search results are paged by links that carry no search value; a page lists"
+            + " the matches at their current version, and later pages leave out resources written after the search"
+            + " ran. Bundle.total is given with _total=accurate (or estimate, also counted exactly) and"
+            + " _summary=count; otherwise only once the search's last match has been read, as when all matches fit"
+            + " on the first page. At most 10,000 matches can be paged through.";
+
     private final FhirContext context;
 
     public CapabilityAdditions(FhirContext context) {
@@ -41,6 +48,7 @@ public final class CapabilityAdditions {
                 rest.addInteraction().setCode(SystemRestfulInteraction.BATCH)
                         .setDocumentation("POST a batch Bundle to the base URL: each entry runs on its own");
             }
+            rest.setDocumentation(SEARCH_RESULTS);
             rest.getResource().forEach(this::addSearchParams);
             statement.setPublisher("BbEHR").getSoftware().setName("BbEHR");
         }

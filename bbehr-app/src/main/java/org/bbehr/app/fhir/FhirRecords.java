@@ -2,6 +2,7 @@ package org.bbehr.app.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.bbehr.app.search.FhirSearch;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
@@ -23,6 +25,7 @@ import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
@@ -69,8 +72,7 @@ public final class FhirRecords {
         this.validator = new StructuralValidator(context);
         this.criteria = new ConditionalCriteria(store, indexer);
         this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
-                indexer::identifierQueryTokens,
-                keys -> toResources(store.findLive(keys)));
+                indexer::identifierQueryTokens, this::searchReader);
         this.integrity = integrity;
     }
 
@@ -250,8 +252,17 @@ public final class FhirRecords {
      */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
             Set<ResourceKey> writtenAlongside) {
+        return prepare(key, resource, expected, inTransaction, writtenAlongside, Optional.empty());
+    }
+
+    /**
+     * Like {@link #prepare(ResourceKey, IBaseResource, OptionalLong, boolean, Set)}, with {@code references} every
+     * reference of the resource when the caller has just walked it for them, so it is not walked again.
+     */
+    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
+            Set<ResourceKey> writtenAlongside, Optional<List<IBaseReference>> references) {
         validator.validate(resource, inTransaction);
-        ResourceWrite.Put put = serialize(key, resource, expected);
+        ResourceWrite.Put put = serialize(key, resource, expected, references);
         for (ResourceKey target : put.index().references()) {
             if (!target.equals(key) && !writtenAlongside.contains(target) && !store.isLive(target)) {
                 throw new InvalidRequestException(resource.fhirType() + " references " + target
@@ -261,7 +272,8 @@ public final class FhirRecords {
         return put;
     }
 
-    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected) {
+    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected,
+            Optional<List<IBaseReference>> references) {
         resource.setId(new IdType(key.type(), key.id()));
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);
@@ -271,7 +283,7 @@ public final class FhirRecords {
             ((Resource) resource).setMeta(null);
         }
         byte[] content = jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource));
+        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource, references));
     }
 
     /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */
@@ -286,6 +298,28 @@ public final class FhirRecords {
         resource.getMeta().setLastUpdatedElement(StoredJsonResponses.lastUpdated(stored));
         anchor.ifPresent(state -> AnchorMeta.add(resource.getMeta(), state));
         return resource;
+    }
+
+    /**
+     * How the pages of the search that {@code request} starts read their resources: as stubs that
+     * {@link StoredJsonBundles} answers from the stored bytes, when every interceptor leaves reads alone and nothing
+     * is included by following the resources' references (which needs their content); else parsed.
+     */
+    Function<List<ResourceKey>, List<IBaseResource>> searchReader(RequestDetails request) {
+        boolean stubs = StoredJsonResponses.everyInterceptorLeavesReadsAlone(request)
+                && request.getParameters().keySet().stream().noneMatch(name -> name.startsWith("_include"));
+        return keys -> stubs ? toStubs(store.findLive(keys)) : toResources(store.findLive(keys));
+    }
+
+    /** Versions as stubs carrying their stored bytes, or as resources where the bytes cannot be written as they are. */
+    private List<IBaseResource> toStubs(List<StoredVersion> versions) {
+        var anchors = integrity.statesOf(versions.stream()
+                .map(v -> new AnchorStates.Version(v.key(), v.version())).toList());
+        return versions.stream().map(v -> {
+            Optional<AnchorState> anchor = Optional.ofNullable(anchors.get(new AnchorStates.Version(v.key(),
+                    v.version())));
+            return StoredJsonBundles.stub(context, v, anchor).orElseGet(() -> toResource(v, anchor));
+        }).toList();
     }
 
     /** Versions as resources, their anchoring looked up at once. */

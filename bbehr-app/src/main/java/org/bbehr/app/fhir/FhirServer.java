@@ -39,6 +39,7 @@ public final class FhirServer extends RestfulServer {
         registerInterceptor(new SearchLinks());
         registerInterceptor(new RequestMetrics(metrics));
         registerInterceptor(new StoredJsonResponses(metrics));
+        registerInterceptor(new StoredJsonBundles(records, metrics));
     }
 
     /**

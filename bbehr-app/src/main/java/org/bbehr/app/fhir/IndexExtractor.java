@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bbehr.app.search.SearchIndexer;
 import org.bbehr.core.crypto.BlindIndex;
@@ -39,6 +40,14 @@ final class IndexExtractor {
     }
 
     IndexEntries extract(IBaseResource resource) {
+        return extract(resource, Optional.empty());
+    }
+
+    /**
+     * Like {@link #extract(IBaseResource)}, with the resource's references when a walk of it has just found them all
+     * (walking a resource for its references costs as much as extracting every search parameter).
+     */
+    IndexEntries extract(IBaseResource resource, Optional<List<IBaseReference>> references) {
         Set<String> tokens = new HashSet<>();
         for (Identifier identifier : topLevelIdentifiers(resource)) {
             if (identifier.hasValue()) {
@@ -46,7 +55,8 @@ final class IndexExtractor {
                 tokens.add(identifierValueToken(identifier.getValue()));
             }
         }
-        return new IndexEntries(tokens, localReferences(resource), searchIndexer.extract(resource));
+        Set<ResourceKey> local = references.map(IndexExtractor::localKeys).orElseGet(() -> localReferences(resource));
+        return new IndexEntries(tokens, local, searchIndexer.extract(resource));
     }
 
     /** The token of {@code system|value} (a null system means "no system"), to store. */
@@ -73,8 +83,12 @@ final class IndexExtractor {
     }
 
     Set<ResourceKey> localReferences(IBaseResource resource) {
+        return localKeys(terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class));
+    }
+
+    private static Set<ResourceKey> localKeys(List<IBaseReference> references) {
         Set<ResourceKey> keys = new HashSet<>();
-        for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+        for (IBaseReference reference : references) {
             References.findLocalKey(reference).ifPresent(keys::add);
         }
         return keys;

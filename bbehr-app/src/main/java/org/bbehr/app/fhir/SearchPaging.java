@@ -12,8 +12,8 @@ import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 final class SearchPaging extends FifoMemoryPagingProvider {
 
     /**
-     * How many results are kept for paging, as before search existed; each holds at most 10,000 keys (about 1 MB),
-     * so at worst some 200 MB.
+     * How many results are kept for paging, as before search existed; each holds the keys of the pages read so far
+     * (at most 10,000, about 1 MB), so at worst some 200 MB.
      */
     static final int CAPACITY = 200;
 

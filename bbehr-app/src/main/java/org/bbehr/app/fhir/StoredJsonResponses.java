@@ -180,7 +180,7 @@ final class StoredJsonResponses {
                 && !RestfulServerUtils.prettyPrintResponse(request.getServer(), request);
     }
 
-    private static boolean everyInterceptorLeavesReadsAlone(RequestDetails request) {
+    static boolean everyInterceptorLeavesReadsAlone(RequestDetails request) {
         if (!(request.getServer() instanceof RestfulServer server)) {
             return false;
         }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.bbehr.core.BbehrException;
@@ -99,9 +100,10 @@ final class TransactionProcessor {
                 writes.add(new ResourceWrite.Delete(plan.key, OptionalLong.empty()));
             } else {
                 Resource resource = plan.entry.getResource();
-                rewriteReferences(resource, byFullUrl, resolved, known);
+                List<IBaseReference> references = rewriteReferences(resource, byFullUrl, resolved, known);
                 profileValidator.validateIfRequested(resource, request);
-                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, known));
+                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, known,
+                        Optional.of(references)));
             }
             writing.add(plan);
         }
@@ -199,9 +201,10 @@ final class TransactionProcessor {
         return out;
     }
 
-    private void rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl,
+    private List<IBaseReference> rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl,
             Map<String, ResourceKey> resolved, Set<ResourceKey> known) {
-        for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+        List<IBaseReference> references = terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class);
+        for (IBaseReference reference : references) {
             String value = reference.getReferenceElement().getValue();
             if (value == null) {
                 continue;
@@ -224,6 +227,7 @@ final class TransactionProcessor {
                 reference.setReference(target.toString());
             }
         }
+        return references;
     }
 
     private ResourceKey resolveConditional(String value) {

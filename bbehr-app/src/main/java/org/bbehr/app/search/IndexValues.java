@@ -138,7 +138,9 @@ final class IndexValues {
         if (local.matches()) {
             out.add(new IndexValue.Reference(param, local.group(1), local.group(2), null));
         } else if (reference.startsWith("http://") || reference.startsWith("https://")) {
-            out.add(new IndexValue.Reference(param, null, null, reference));
+            // the type read from the URL, as FHIRPath's resolve() reads it, lets a restricted alias use the row
+            var typed = ParamAliases.URL_TYPE.matcher(reference);
+            out.add(new IndexValue.Reference(param, typed.matches() ? typed.group(1) : null, null, reference));
         }
     }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Extracts the values of every standard R4 search parameter of type token, reference, date, string, number,
  * quantity and uri from a resource, with HAPI's own definitions and FHIRPath expressions (parsed once per type).
  * Protected parameters ({@link ProtectedFields}) give blind-index tokens only; identifiers are left to the
- * identifier index. Thread-safe.
+ * identifier index. Parameters made of others' values ({@link ParamAliases}) are not extracted for the index: their
+ * searches use the others' rows. Thread-safe.
  */
 public final class SearchIndexer {
 
@@ -54,17 +55,20 @@ public final class SearchIndexer {
      */
     private volatile IFhirPath fhirPath;
     private final IndexValues values;
-    private final Map<String, List<Param>> paramsByType = new ConcurrentHashMap<>();
+    private final Map<String, TypeParams> paramsByType = new ConcurrentHashMap<>();
+
+    /** A type's indexed parameters, those whose values are stored, and the others as aliases of those. */
+    private record TypeParams(List<Param> all, List<Param> stored, Map<String, ParamAliases.Alias> aliases) {}
 
     public SearchIndexer(FhirContext context, BlindIndex blindIndex) {
         this.context = context;
         this.values = new IndexValues(new ProtectedFields(blindIndex));
     }
 
-    /** The index values of every indexed search parameter of {@code resource}. */
+    /** The index values of every indexed search parameter of {@code resource} that is stored (not an alias). */
     public List<IndexValue> extract(IBaseResource resource) {
         Set<IndexValue> found = new LinkedHashSet<>();
-        for (Param param : params(resource.fhirType())) {
+        for (Param param : typeParams(resource.fhirType()).stored()) {
             for (IBase value : evaluate(resource, param)) {
                 values.add(found, param, value);
             }
@@ -83,9 +87,22 @@ public final class SearchIndexer {
         return List.copyOf(found);
     }
 
-    /** The indexed parameters of {@code type}, parsed on first use. */
+    /** The indexed parameters of {@code type}, aliases included, parsed on first use. */
     List<Param> params(String type) {
-        return paramsByType.computeIfAbsent(type, this::parseParams);
+        return typeParams(type).all();
+    }
+
+    /** The parameters of {@code type} whose values are other parameters' values, by name. */
+    Map<String, ParamAliases.Alias> aliases(String type) {
+        return typeParams(type).aliases();
+    }
+
+    private TypeParams typeParams(String type) {
+        return paramsByType.computeIfAbsent(type, t -> {
+            List<Param> all = parseParams(t);
+            Map<String, ParamAliases.Alias> aliases = ParamAliases.find(all);
+            return new TypeParams(all, all.stream().filter(p -> !aliases.containsKey(p.name())).toList(), aliases);
+        });
     }
 
     private List<Param> parseParams(String type) {

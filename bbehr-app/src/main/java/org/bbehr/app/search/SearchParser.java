@@ -20,7 +20,8 @@ import org.bbehr.core.search.SortKey;
 /**
  * Parses a FHIR search request into a {@link ParsedSearch}: repeated parameters are AND, comma-separated values OR;
  * protected values become blind-index tokens here, so nothing after this class sees them. Unknown or unsupported
- * parameters are refused in strict handling and otherwise ignored and reported.
+ * parameters are refused in strict handling and otherwise ignored and reported. Parameters whose values are other
+ * parameters' ({@link ParamAliases}) are searched on those parameters' rows.
  */
 public final class SearchParser {
 
@@ -31,16 +32,19 @@ public final class SearchParser {
     private final FhirContext context;
     private final ProtectedFields protectedFields;
     private final BiFunction<String, String, List<String>> identifierTokens;
+    private final SearchIndexer indexer;
 
     /**
      * @param identifierTokens the identifier index's tokens of {@code (system, value)} (a null system: any system),
      *     one per key of the blind index
+     * @param indexer what is indexed, and which parameters are aliases of others
      */
     public SearchParser(FhirContext context, ProtectedFields protectedFields,
-            BiFunction<String, String, List<String>> identifierTokens) {
+            BiFunction<String, String, List<String>> identifierTokens, SearchIndexer indexer) {
         this.context = context;
         this.protectedFields = protectedFields;
         this.identifierTokens = identifierTokens;
+        this.indexer = indexer;
     }
 
     /**
@@ -86,7 +90,9 @@ public final class SearchParser {
                         if (!served || !values.supports(type, param.getParamType(), name, modifier)) {
                             unsupported(key, strict, ignored);
                         } else {
-                            clauses.addAll(values.clauses(type, param, modifier, value));
+                            RuntimeSearchParam stored = definition.getSearchParam(sameAs(type, name));
+                            values.clauses(type, stored, modifier, value).forEach(clause -> clauses.add(
+                                    ParamAliases.rewrite(indexer.aliases(type), clause)));
                         }
                     }
                 }
@@ -94,6 +100,12 @@ public final class SearchParser {
         }
         return new ParsedSearch(new SearchQuery(type, clauses, sort, Integer.MAX_VALUE), includes, revIncludes,
                 ignored);
+    }
+
+    /** The parameter whose rows hold {@code name}'s values when its expression is identical, else {@code name}. */
+    private String sameAs(String type, String name) {
+        ParamAliases.Alias alias = indexer.aliases(type).get(name);
+        return alias != null && alias.same() ? alias.params().getFirst() : name;
     }
 
     private static void unsupported(String key, boolean strict, List<String> ignored) {
@@ -124,9 +136,9 @@ public final class SearchParser {
                         + "': it is a protected field, indexed only as blind-index tokens");
             }
             if (param != null && param.getParamType() == RestSearchParameterTypeEnum.DATE) {
-                keys.add(new SortKey(SortKey.Kind.DATE, name, descending));
+                keys.add(new SortKey(SortKey.Kind.DATE, sameAs(type, name), descending));
             } else if (param != null && param.getParamType() == RestSearchParameterTypeEnum.STRING) {
-                keys.add(new SortKey(SortKey.Kind.TEXT, name, descending));
+                keys.add(new SortKey(SortKey.Kind.TEXT, sameAs(type, name), descending));
             } else {
                 throw new BbehrException(ErrorCode.SEARCH_UNSUPPORTED, "cannot sort by '" + safeName(name)
                         + "': _sort supports _id, _lastUpdated and date and string parameters");

@@ -168,6 +168,9 @@ class FhirServerIT {
                 .withId(new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart()).execute();
         assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
         assertThat(stored.getParticipantFirstRep().getIndividual().getReference()).startsWith("Practitioner/");
+        // and the reference index holds the rewritten references: the patient cannot go while the encounter is there
+        assertThatThrownBy(() -> client.delete().resourceById("Patient", patientId).execute())
+                .isInstanceOf(ResourceVersionConflictException.class).hasMessageContaining("EHR-5003");
     }
 
     @Test

@@ -2,14 +2,25 @@ package org.bbehr.app.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.bbehr.app.node.NodeApplication;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -302,6 +313,184 @@ class SearchIT {
     }
 
     @Test
+    void totalShouldBeGivenWhenAskedForOrOnceTheLastMatchIsFetched() {
+        // given
+        String p = patient("Totalfixture", "Tom", "1987-05-17");
+        List<String> written = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            written.add(observation(p, "8867-4", "2024-04-0" + i, null));
+        }
+        String mine = "Observation?subject=Patient/" + p;
+
+        // when
+        Bundle first = client.search().byUrl(mine).count(2).returnBundle(Bundle.class).execute();
+        Bundle second = client.loadPage().next(first).execute();
+        Bundle accurate = client.search().byUrl(mine + "&_total=accurate").count(2).returnBundle(Bundle.class)
+                .execute();
+        Bundle estimate = client.search().byUrl(mine + "&_total=estimate").count(2).returnBundle(Bundle.class)
+                .execute();
+        Bundle count = client.search().byUrl(mine).count(2).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+                .execute();
+        Bundle all = client.search().byUrl(mine + "&_total=none").returnBundle(Bundle.class).execute();
+
+        // then
+        assertThat(first.hasTotal()).isFalse();
+        assertThat(first.getLink(Bundle.LINK_NEXT)).isNotNull();
+        assertThat(second.getTotal()).isEqualTo(4);
+        assertThat(second.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThat(Stream.concat(matches(first).stream(), matches(second).stream()))
+                .containsExactlyInAnyOrderElementsOf(written);
+        assertThat(accurate.getTotal()).isEqualTo(4);
+        assertThat(matches(accurate)).hasSize(2);
+        assertThat(estimate.getTotal()).isEqualTo(4);
+        assertThat(count.getTotal()).isEqualTo(4);
+        assertThat(count.getEntry()).isEmpty();
+        assertThat(all.getTotal()).isEqualTo(4);
+        assertThat(all.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThatThrownBy(() -> ids(mine + "&_total=exact")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("EHR-1001");
+    }
+
+    @Test
+    void laterPagesShouldLeaveOutResourcesChangedSinceTheSearchRan() {
+        // given
+        String p = patient("Laterfixture", "Lou", "1988-06-18");
+        for (int i = 1; i <= 4; i++) {
+            observation(p, "8867-4", "2024-05-0" + i, null);
+        }
+        String mine = "Observation?subject=Patient/" + p + "&_sort=_id";
+        List<String> byId = ids(mine);
+        Bundle first = client.search().byUrl(mine).count(2).returnBundle(Bundle.class).execute();
+
+        // when
+        Observation changed = client.read().resource(Observation.class).withId(byId.get(3)).execute();
+        client.update().resource(changed.setStatus(Observation.ObservationStatus.AMENDED)).execute();
+        Bundle second = client.loadPage().next(first).execute();
+
+        // then
+        assertThat(matches(first)).containsExactly(byId.get(0), byId.get(1));
+        assertThat(matches(second)).containsExactly(byId.get(2));
+        assertThat(ids(mine)).containsExactlyElementsOf(byId);
+    }
+
+    @Test
+    void patientShouldBeAnsweredFromTheSubjectsReferencesToPatients() {
+        // given
+        String p = patient("Aliasfixture", "Ali", "1986-04-16");
+        String o = observation(p, "8867-4", "2024-03-01", null);
+        String group = "https://other.example/fhir/Group/7";
+        String elsewhere = client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding(LOINC, "8867-4", null))).setSubject(new Reference(group)))
+                .execute().getId().getIdPart();
+
+        // when
+        Bundle revIncluded = client.search().byUrl("Patient?_id=" + p + "&_revinclude=Observation:patient")
+                .returnBundle(Bundle.class).execute();
+        Bundle included = client.search().byUrl("Observation?_id=" + o + "&_include=Observation:patient")
+                .returnBundle(Bundle.class).execute();
+
+        // then
+        assertThat(ids("Observation?patient=" + p)).containsExactly(o);
+        assertThat(ids("Observation?patient=Patient/" + p + "&code=" + LOINC + "|8867-4")).containsExactly(o);
+        assertThat(ids("Observation?patient:Group=" + p)).isEmpty();
+        assertThat(ids("Observation?subject=" + group)).containsExactly(elsewhere);
+        assertThat(ids("Observation?patient=" + group)).isEmpty();
+        assertThat(ids("Observation?subject=" + group + "&patient:missing=true")).containsExactly(elsewhere);
+        assertThat(ids("Observation?subject=Patient/" + p + "&patient:missing=false")).containsExactly(o);
+        assertThat(revIncluded.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyInAnyOrder(p, o);
+        assertThat(included.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyInAnyOrder(p, o);
+    }
+
+    @Test
+    void comboCodeAndPhoneticShouldBeAnsweredFromTheRowsOfWhatTheyAreMadeOf() {
+        // given
+        String p = patient("Phonfixture", "Phoebe", "1989-07-19");
+        Observation pressure = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding(LOINC, "85354-9", null)))
+                .setSubject(new Reference("Patient/" + p));
+        pressure.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "8480-6", null)))
+                .setValue(new Quantity().setValue(120).setSystem(UCUM).setCode("mm[Hg]"));
+        String bp = client.create().resource(pressure).execute().getId().getIdPart();
+        String hr = observation(p, "8867-4", "2024-03-01", 70.0);
+        String mine = "Observation?subject=Patient/" + p;
+
+        // then
+        assertThat(ids(mine + "&combo-code=8480-6")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-code=85354-9")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-code=" + LOINC + "|8867-4")).containsExactly(hr);
+        assertThat(ids(mine + "&combo-code:not=8480-6")).containsExactly(hr);
+        assertThat(ids(mine + "&combo-value-quantity=gt100")).containsExactly(bp);
+        assertThat(ids(mine + "&combo-value-quantity=70")).containsExactly(hr);
+        assertThat(ids("Patient?phonetic=phoeb")).contains(p);
+        assertThat(ids("Patient?phonetic=phonfix&name=phoebe")).contains(p);
+    }
+
+    @Test
+    void searchPageShouldBeWrittenFromTheStoredBytesAsHapiWritesIt() throws Exception {
+        // given: a page with matches, included resources and an outcome, and its stored results' id
+        String p = patient("Bytesfixture", "Bea", "1990-08-20");
+        observation(p, "8867-4", "2024-03-01", 70.5);
+        observation(p, "8310-5", "2024-03-02", null);
+        String search = "Patient?_id=" + p + "&_revinclude=Observation:subject&favourite-colour=blue";
+        JsonNode first = JSON.readTree(get(search, false).body());
+        String self = first.get("link").get(0).get("url").asText();
+        String page = self.substring(self.indexOf('?'));
+        double before = pagesFromStoredBytes();
+
+        // when: the page as written from the stored bytes, gzipped, and as HAPI encodes it (a parameter)
+        HttpResponse<byte[]> plain = get(page, false);
+        HttpResponse<byte[]> gzipped = get(page, true);
+        HttpResponse<byte[]> encoded = get(page + "&_format=json", false);
+        HttpResponse<byte[]> xml = get(page + "&_format=xml", false);
+
+        // then: the same Bundle apart from its own id and links, and the same headers
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes(), UTF_8))
+                .isEqualTo(new String(plain.body(), UTF_8));
+        JsonNode written = withoutIdAndLinks(JSON.readTree(plain.body()));
+        assertThat(written).isEqualTo(withoutIdAndLinks(JSON.readTree(encoded.body())));
+        assertThat(written.get("entry")).hasSize(4);
+        assertThat(written.toString()).contains("\"mode\":\"include\"", "\"mode\":\"outcome\"", "70.5");
+        for (String header : List.of("Content-Type", "Last-Modified")) {
+            assertThat(plain.headers().firstValue(header)).as(header).isEqualTo(encoded.headers().firstValue(header));
+        }
+        Bundle fromXml = CONTEXT.newXmlParser().parseResource(Bundle.class, new String(xml.body(), UTF_8));
+        Bundle fromJson = CONTEXT.newJsonParser().parseResource(Bundle.class, new String(plain.body(), UTF_8));
+        assertThat(fromXml.getEntry()).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(fromXml.getEntry().get(i).getResource().equalsDeep(fromJson.getEntry().get(i).getResource()))
+                    .as("entry %d", i).isTrue();
+        }
+        assertThat(pagesFromStoredBytes() - before).isEqualTo(2);
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode withoutIdAndLinks(JsonNode bundle) {
+        ((ObjectNode) bundle).remove(List.of("id", "link"));
+        return bundle;
+    }
+
+    HttpResponse<byte[]> get(String path, boolean gzip) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + (path.startsWith("?") ? "" : "/")
+                + path)).header("Accept", "application/fhir+json");
+        if (gzip) {
+            request.header("Accept-Encoding", "gzip");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    double pagesFromStoredBytes() throws Exception {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("bbehr_fhir_search_pages_from_stored_bytes_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void includeAndRevincludeShouldAddTheReferencedAndReferencingResources() {
         // given
         String p = patient("Inclfixture", "Ike", "1979-09-09");
@@ -484,5 +673,6 @@ class SearchIT {
         assertThat(observation.getSearchParam()).extracting(s -> s.getName())
                 .contains("code", "subject", "patient", "date", "value-quantity");
         assertThat(observation.getSearchInclude()).isNotEmpty();
+        assertThat(capabilities.getRestFirstRep().getDocumentation()).contains("_total=accurate");
     }
 }

@@ -92,17 +92,68 @@ class SearchIndexerTest {
         assertThat(values).contains(new IndexValue.Token("code", "http://loinc.org", "85354-9"),
                 new IndexValue.Token("component-code", "http://loinc.org", "8480-6"),
                 new IndexValue.Reference("subject", "Patient", "alice", null),
-                new IndexValue.Reference("patient", "Patient", "alice", null),
                 new IndexValue.Reference("performer", "Practitioner", "bob", null),
                 new IndexValue.Number("component-value-quantity", new java.math.BigDecimal("120"),
                         new java.math.BigDecimal("120"), "http://unitsofmeasure.org", "mm[Hg]"),
-                new IndexValue.Number("combo-value-quantity", new java.math.BigDecimal("80"),
+                new IndexValue.Number("component-value-quantity", new java.math.BigDecimal("80"),
                         new java.math.BigDecimal("80"), "http://unitsofmeasure.org", "mm[Hg]"),
                 new IndexValue.Date("date", java.time.Instant.parse("2024-03-01T09:00:00Z"),
                         java.time.Instant.parse("2024-03-01T09:00:01Z")));
         assertThat(values).doesNotHaveDuplicates();
-        assertThat(values).noneMatch(v -> v.param().equals("patient") && v instanceof IndexValue.Reference r
-                && r.targetType().equals("Practitioner"));
+        assertThat(values).extracting(IndexValue::param).doesNotContain("patient", "combo-code",
+                "combo-value-quantity");
+    }
+
+    @Test
+    void aliasesShouldNameTheParametersWhoseRowsAnswerThem() {
+        // when
+        var observation = indexer.aliases("Observation");
+
+        // then
+        assertThat(observation.get("patient")).isEqualTo(new ParamAliases.Alias(List.of("subject"), "Patient"));
+        assertThat(observation.get("combo-code").params()).containsExactlyInAnyOrder("code", "component-code");
+        assertThat(observation.get("combo-value-quantity").params())
+                .containsExactlyInAnyOrder("value-quantity", "component-value-quantity");
+        assertThat(observation).doesNotContainKeys("subject", "code", "component-code", "value-quantity");
+        assertThat(indexer.aliases("Patient").get("phonetic")).isEqualTo(new ParamAliases.Alias(List.of("name"), null));
+        assertThat(indexer.aliases("Encounter").get("practitioner"))
+                .isEqualTo(new ParamAliases.Alias(List.of("participant"), "Practitioner"));
+    }
+
+    @Test
+    void aliasShouldHoldExactlyTheValuesOfWhatItIsMadeOf() {
+        Observation elsewhere = bloodPressure().setSubject(new Reference("https://other.example/fhir/Patient/9"));
+        Encounter seenByBoth = checkup();
+        seenByBoth.addParticipant().setIndividual(new Reference("RelatedPerson/carer"));
+        // tokens that do not depend on the parameter, so that an alias's tokens can be compared with its parts'
+        SearchIndexer plain = new SearchIndexer(CONTEXT, (kind, value) -> "token of " + value);
+        for (var resource : List.of(alice(), bloodPressure(), elsewhere, asthma(), seenByBoth,
+                new Observation().setSubject(new Reference("Group/g1")))) {
+            plain.aliases(resource.fhirType()).forEach((name, alias) -> {
+                // when
+                List<IndexValue> own = plain.extract(resource, name);
+                List<IndexValue> parts = alias.params().stream()
+                        .flatMap(part -> plain.extract(resource, part).stream())
+                        .filter(v -> alias.targetType() == null
+                                || alias.targetType().equals(((IndexValue.Reference) v).targetType()))
+                        .map(v -> renamed(v, name)).distinct().toList();
+
+                // then
+                assertThat(own).as(resource.fhirType() + "." + name).containsExactlyInAnyOrderElementsOf(parts);
+            });
+        }
+    }
+
+    private static IndexValue renamed(IndexValue value, String param) {
+        return switch (value) {
+            case IndexValue.Token t -> new IndexValue.Token(param, t.system(), t.code());
+            case IndexValue.Blind b -> new IndexValue.Blind(param, b.token());
+            case IndexValue.Text t -> new IndexValue.Text(param, t.normalized());
+            case IndexValue.Date d -> new IndexValue.Date(param, d.low(), d.high());
+            case IndexValue.Number n -> new IndexValue.Number(param, n.low(), n.high(), n.system(), n.code());
+            case IndexValue.Uri u -> new IndexValue.Uri(param, u.uri());
+            case IndexValue.Reference r -> new IndexValue.Reference(param, r.targetType(), r.targetId(), r.url());
+        };
     }
 
     @Test

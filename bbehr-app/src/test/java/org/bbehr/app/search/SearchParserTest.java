@@ -22,7 +22,9 @@ class SearchParserTest {
     static final FhirContext CONTEXT = FhirContext.forR4Cached();
 
     final ProtectedFields fields = new ProtectedFields(new HmacBlindIndex(new byte[32]));
-    final SearchParser parser = new SearchParser(CONTEXT, fields, (system, value) -> List.of("id:" + system + "|" + value));
+    final SearchParser parser = new SearchParser(CONTEXT, fields,
+            (system, value) -> List.of("id:" + system + "|" + value),
+            new SearchIndexer(CONTEXT, new HmacBlindIndex(new byte[32])));
 
     ParsedSearch parse(String type, String... nameValues) {
         Map<String, String[]> parameters = new LinkedHashMap<>();
@@ -66,6 +68,51 @@ class SearchParserTest {
                 Clause.of(new Criterion.ReferenceTo("subject", "Patient", "p1", null)),
                 Clause.of(new Criterion.ReferenceTo("subject", null, null, "https://elsewhere.example/Patient/9")),
                 Clause.of(new Criterion.ReferenceTo("subject", "Patient", "p2", null)));
+    }
+
+    @Test
+    void patientShouldBeSearchedOnTheSubjectsReferencesToPatients() {
+        // when
+        ParsedSearch search = parse("Observation", "patient", "Patient/p1", "patient", "p2", "patient",
+                "https://elsewhere.example/fhir/Patient/9", "patient:missing", "true");
+
+        // then
+        assertThat(search.query().clauses()).containsExactly(
+                Clause.of(new Criterion.ReferenceTo("subject", "Patient", "p1", null)),
+                Clause.of(new Criterion.ReferenceTo("subject", "Patient", "p2", null)),
+                Clause.of(new Criterion.ReferenceTo("subject", null, null, "https://elsewhere.example/fhir/Patient/9")),
+                new Clause(List.of(new Criterion.ReferenceTo("subject", "Patient", null, null)), true));
+    }
+
+    @Test
+    void patientOfAnotherTypeShouldStayOnTheParameterWithoutRows() {
+        // when
+        ParsedSearch search = parse("Observation", "patient:Group", "g1", "patient", "https://elsewhere.example/Group/9");
+
+        // then
+        assertThat(search.query().clauses()).containsExactly(
+                Clause.of(new Criterion.ReferenceTo("patient", "Group", "g1", null)),
+                Clause.of(new Criterion.ReferenceTo("patient", null, null, "https://elsewhere.example/Group/9")));
+    }
+
+    @Test
+    void unionShouldBeSearchedOnEachOfItsParameters() {
+        // when
+        ParsedSearch search = parse("Observation", "combo-code:not", "a,b", "combo-code:missing", "true");
+
+        // then
+        assertThat(search.query().clauses()).containsExactly(
+                new Clause(List.of(new Criterion.TokenIs("code", null, "a"),
+                        new Criterion.TokenIs("component-code", null, "a"), new Criterion.TokenIs("code", null, "b"),
+                        new Criterion.TokenIs("component-code", null, "b")), true),
+                new Clause(List.of(new Criterion.Missing("code", Criterion.IndexKind.TOKEN, false),
+                        new Criterion.Missing("component-code", Criterion.IndexKind.TOKEN, false)), true));
+    }
+
+    @Test
+    void identicalParameterShouldUseTheOtherOnesTokens() {
+        // then
+        assertThat(parse("Patient", "phonetic", "Zoë").query()).isEqualTo(parse("Patient", "name", "zoe").query());
     }
 
     @Test

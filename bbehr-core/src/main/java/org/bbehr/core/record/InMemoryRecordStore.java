@@ -15,6 +15,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.search.IndexMatcher;
 import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.search.SearchPage;
 import org.bbehr.core.search.SearchQuery;
 
 /** A {@link RecordStore} in memory, for tests and tools; not durable and not encrypted. Thread-safe. */
@@ -102,8 +103,16 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
     }
 
     @Override
-    public synchronized List<ResourceKey> search(SearchQuery query) {
-        return matching(query).limit(query.limit()).toList();
+    public synchronized SearchPage searchFrom(SearchQuery query, Optional<SearchPage.Position> after) {
+        Comparator<SearchPage.Position> order = IndexMatcher.order(query.sort());
+        List<SearchPage.Position> page = matching(query)
+                .map(k -> IndexMatcher.position(query.sort(), k, lastUpdated(k), entries.get(k).index()))
+                .sorted(order)
+                .filter(p -> after.isEmpty() || order.compare(p, after.get()) > 0)
+                .limit(query.limit())
+                .toList();
+        return new SearchPage(page.stream().map(p -> new ResourceKey(query.type(), p.id())).toList(),
+                page.isEmpty() ? Optional.empty() : Optional.of(page.getLast()));
     }
 
     @Override
@@ -113,8 +122,7 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
 
     private Stream<ResourceKey> matching(SearchQuery query) {
         return live().filter(k -> k.type().equals(query.type()))
-                .filter(k -> IndexMatcher.matches(query, k, lastUpdated(k), entries.get(k).index()))
-                .sorted(IndexMatcher.order(query.sort(), k -> k, this::lastUpdated, k -> entries.get(k).index()));
+                .filter(k -> IndexMatcher.matches(query, k, lastUpdated(k), entries.get(k).index()));
     }
 
     private Instant lastUpdated(ResourceKey key) {

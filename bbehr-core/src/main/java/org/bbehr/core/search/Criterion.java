@@ -59,9 +59,16 @@ public sealed interface Criterion {
 
     /**
      * A reference: to {@code targetType/targetId} of this server (a null type matches any), or to an absolute
-     * {@code url}.
+     * {@code url}; with neither id nor url, to any resource of {@code targetType}, of this server or at a URL.
      */
-    record ReferenceTo(String param, String targetType, String targetId, String url) implements Criterion {}
+    record ReferenceTo(String param, String targetType, String targetId, String url) implements Criterion {
+
+        public ReferenceTo {
+            if (targetId == null && url == null && targetType == null) {
+                throw new IllegalArgumentException("a reference criterion needs an id, a url or a type");
+            }
+        }
+    }
 
     /** The resource's logical id. */
     record IdIs(String id) implements Criterion {}

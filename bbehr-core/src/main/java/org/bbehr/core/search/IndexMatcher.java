@@ -108,6 +108,9 @@ public final class IndexMatcher {
         if (r.url() != null) {
             return r.url().equals(v.url());
         }
+        if (r.targetId() == null) {
+            return r.targetType().equals(v.targetType());
+        }
         return v.targetId().equals(r.targetId()) && (r.targetType() == null || r.targetType().equals(v.targetType()));
     }
 
@@ -130,25 +133,36 @@ public final class IndexMatcher {
         };
     }
 
-    /** The order of {@code sort} then id, on resources' keys, times and entries. */
-    public static <T> Comparator<T> order(List<SortKey> sort, java.util.function.Function<T, ResourceKey> key,
-            java.util.function.Function<T, Instant> lastUpdated, java.util.function.Function<T, IndexEntries> entries) {
-        Comparator<T> order = (a, b) -> 0;
+    /** Where a resource with this key, time and entries stands in the order of {@code sort} then id. */
+    public static SearchPage.Position position(List<SortKey> sort, ResourceKey key, Instant lastUpdated,
+            IndexEntries entries) {
+        List<Object> values = new java.util.ArrayList<>();
         for (SortKey s : sort) {
-            order = order.thenComparing(switch (s.kind()) {
-                case ID -> Comparator.comparing(t -> key.apply(t).id(), direction(s));
-                case LAST_UPDATED -> Comparator.comparing(lastUpdated, direction(s));
-                case DATE -> Comparator.comparing(t -> sortDate(entries.apply(t), s),
-                        Comparator.nullsLast(direction(s)));
-                case TEXT -> Comparator.comparing(t -> sortText(entries.apply(t), s),
-                        Comparator.nullsLast(direction(s)));
+            values.add(switch (s.kind()) {
+                case ID -> key.id();
+                case LAST_UPDATED -> lastUpdated;
+                case DATE -> sortDate(entries, s);
+                case TEXT -> sortText(entries, s);
             });
         }
-        return order.thenComparing(t -> key.apply(t).id());
+        return new SearchPage.Position(values, key.id());
     }
 
-    private static <C extends Comparable<? super C>> Comparator<C> direction(SortKey s) {
-        return s.descending() ? Comparator.reverseOrder() : Comparator.naturalOrder();
+    /**
+     * The order of {@code sort} then id on positions: each key ascending or descending, resources without a value
+     * last either way.
+     */
+    @SuppressWarnings("unchecked")
+    public static Comparator<SearchPage.Position> order(List<SortKey> sort) {
+        Comparator<SearchPage.Position> order = (a, b) -> 0;
+        for (int i = 0; i < sort.size(); i++) {
+            int index = i;
+            Comparator<Comparable<Object>> natural = Comparator.naturalOrder();
+            Comparator<Comparable<Object>> direction = sort.get(i).descending() ? natural.reversed() : natural;
+            order = order.thenComparing(p -> (Comparable<Object>) p.sortValues().get(index),
+                    Comparator.nullsLast(direction));
+        }
+        return order.thenComparing(SearchPage.Position::id);
     }
 
     /** The sort value of a date parameter: the earliest start ascending, the latest end descending. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.bbehr.core.record.IndexEntries;
@@ -50,7 +51,7 @@ public abstract class RecordSearchContractTest {
                         ref("subject", "Patient", "alice"),
                         date("date", "2023-12-31T23:00:00Z", "2024-01-01T01:00:00Z")),
                 put(obs("ext-1"), token("code", "http://snomed.info/sct", "8867-4"),
-                        new IndexValue.Reference("subject", null, null, "https://other.example/fhir/Patient/9"),
+                        new IndexValue.Reference("subject", "Patient", null, "https://other.example/fhir/Patient/9"),
                         new IndexValue.Uri("instantiates", "http://example.org/fhir/Questionnaire/q1")),
                 put(patient("alice"), new IndexValue.Blind("name", "tok-al"), new IndexValue.Blind("name", "tok-ali"),
                         new IndexValue.Text("address-use-text", "home")),
@@ -150,6 +151,16 @@ public abstract class RecordSearchContractTest {
                 .isEmpty();
         assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", null, null,
                 "https://other.example/fhir/Patient/9"))))).containsExactly("ext-1");
+    }
+
+    @Test
+    void referenceWithoutIdShouldMatchAnyTargetOfItsTypeHereOrAtAUrl() {
+        assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", "Patient", null, null)))))
+                .containsExactly("bp-1", "ext-1", "hr-1", "hr-2");
+        assertThat(ids(query("Observation", Clause.of(new Criterion.ReferenceTo("subject", "Group", null, null)))))
+                .isEmpty();
+        assertThat(ids(query("Observation", new Clause(List.of(new Criterion.ReferenceTo("subject", "Patient", null,
+                null)), true)))).isEmpty();
     }
 
     @Test
@@ -259,6 +270,53 @@ public abstract class RecordSearchContractTest {
         // then
         assertThat(ids(search.search(all))).containsExactly("bp-1", "ext-1");
         assertThat(search.count(all)).isEqualTo(4);
+    }
+
+    @Test
+    void pagesShouldContinueAfterTheLastPositionInEveryOrder() {
+        // given
+        SearchQuery all = SearchQuery.of("Observation");
+        List<List<SortKey>> orders = List.of(List.of(),
+                List.of(new SortKey(SortKey.Kind.DATE, "date", false)),
+                List.of(new SortKey(SortKey.Kind.DATE, "date", true)),
+                List.of(new SortKey(SortKey.Kind.LAST_UPDATED, "_lastUpdated", true)),
+                List.of(new SortKey(SortKey.Kind.ID, "_id", true)),
+                List.of(new SortKey(SortKey.Kind.TEXT, "address-use-text", false),
+                        new SortKey(SortKey.Kind.DATE, "date", true)));
+
+        for (List<SortKey> order : orders) {
+            // when
+            List<String> paged = new ArrayList<>();
+            Optional<SearchPage.Position> after = Optional.empty();
+            SearchPage page;
+            do {
+                page = search.searchFrom(all.withSort(order).withLimit(1), after);
+                paged.addAll(ids(page.keys()));
+                after = page.last().isPresent() ? page.last() : after;
+            } while (!page.keys().isEmpty());
+
+            // then
+            assertThat(paged).as("order %s", order).hasSize(4)
+                    .containsExactlyElementsOf(ids(search.search(all.withSort(order))));
+        }
+    }
+
+    @Test
+    void nextPageShouldNeitherRepeatNorSkipWhenEarlierMatchesChange() {
+        // given
+        SearchQuery heartRates = SearchQuery.of("Observation", Clause.of(new Criterion.TokenIs("code", null, null)))
+                .withLimit(2);
+        SearchPage first = search.searchFrom(heartRates, Optional.empty());
+
+        // when
+        store.write(List.of(new ResourceWrite.Delete(obs(first.keys().getFirst().id()), OptionalLong.empty())));
+        SearchPage second = search.searchFrom(heartRates, first.last());
+
+        // then
+        assertThat(ids(first.keys())).containsExactly("bp-1", "ext-1");
+        assertThat(ids(second.keys())).containsExactly("hr-1", "hr-2");
+        assertThat(second.last()).map(SearchPage.Position::id).contains("hr-2");
+        assertThat(search.searchFrom(heartRates, second.last()).keys()).isEmpty();
     }
 
     // fixtures

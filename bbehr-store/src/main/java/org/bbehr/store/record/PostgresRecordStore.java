@@ -19,6 +19,7 @@ import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
 import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.search.SearchPage;
 import org.bbehr.core.search.SearchQuery;
 import org.bbehr.store.crypto.NodeKeys;
 import org.slf4j.Logger;
@@ -127,8 +128,8 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
     }
 
     @Override
-    public List<ResourceKey> search(SearchQuery query) {
-        return transactions.read(c -> SearchSql.search(c, query));
+    public SearchPage searchFrom(SearchQuery query, Optional<SearchPage.Position> after) {
+        return transactions.read(c -> SearchSql.searchFrom(c, query, after));
     }
 
     @Override

@@ -11,17 +11,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.search.Clause;
 import org.bbehr.core.search.Comparison;
 import org.bbehr.core.search.Criterion;
+import org.bbehr.core.search.SearchPage;
 import org.bbehr.core.search.SearchQuery;
 import org.bbehr.core.search.SortKey;
 
 /**
  * A {@link SearchQuery} as one SQL statement on the resources' state rows: each clause is one or more
  * {@code EXISTS} on a search table (criteria of one clause on the same table share one), which PostgreSQL plans as
- * semi-joins through the tables' value indexes.
+ * semi-joins through the tables' value indexes. A query with one clause on a search table (such as
+ * {@code Patient?name=ab}) is driven from that table instead: its value index gives the matching ids in id order, so
+ * a page of the default order reads only that page's rows however many match. Pages continue after the position of
+ * the previous page's last match (keyset paging), never by offset.
  */
 final class SearchSql {
 
@@ -33,28 +38,47 @@ final class SearchSql {
 
     private SearchSql() {}
 
-    /** The matching resources, in the query's order, at most its limit. */
-    static List<ResourceKey> search(Connection c, SearchQuery query) throws SQLException {
+    /** The matching resources after {@code after}, in the query's order, at most its limit. */
+    static SearchPage searchFrom(Connection c, SearchQuery query, Optional<SearchPage.Position> after)
+            throws SQLException {
+        List<SortKey> sort = query.sort();
         SearchSql s = new SearchSql();
-        s.sql.append("SELECT r.id FROM resources r");
-        s.where(query);
-        s.orderBy(query.sort());
+        s.sql.append("SELECT q.id");
+        for (int i = 0; i < sort.size(); i++) {
+            s.sql.append(", q.s").append(i);
+        }
+        s.sql.append(" FROM (SELECT r.id");
+        for (int i = 0; i < sort.size(); i++) {
+            s.sql.append(", ");
+            s.sortValue(sort.get(i));
+            s.sql.append(" AS s").append(i);
+        }
+        s.from(query, after.filter(p -> idOrderOnly(sort)).map(p -> new IdBound(p.id(), descending(sort))));
+        s.sql.append(") q");
+        after.ifPresent(p -> {
+            s.sql.append(" WHERE ");
+            s.after(sort, p, 0);
+        });
+        s.orderBy(sort);
         s.sql.append(" LIMIT ?");
         s.parameters.add(query.limit());
         List<ResourceKey> keys = new ArrayList<>();
+        SearchPage.Position last = null;
         try (PreparedStatement select = s.prepare(c); ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                keys.add(new ResourceKey(query.type(), rows.getString(1)));
+                String id = rows.getString(1);
+                keys.add(new ResourceKey(query.type(), id));
+                last = new SearchPage.Position(sortValues(rows, sort), id);
             }
         }
-        return keys;
+        return new SearchPage(keys, Optional.ofNullable(last));
     }
 
     /** How many resources match. */
     static long count(Connection c, SearchQuery query) throws SQLException {
         SearchSql s = new SearchSql();
-        s.sql.append("SELECT count(*) FROM resources r");
-        s.where(query);
+        s.sql.append("SELECT count(*)");
+        s.from(query, Optional.empty());
         try (PreparedStatement select = s.prepare(c); ResultSet row = select.executeQuery()) {
             row.next();
             return row.getLong(1);
@@ -69,14 +93,64 @@ final class SearchSql {
         return statement;
     }
 
-    private void where(SearchQuery query) {
-        sql.append(" WHERE r.type = ? AND NOT r.deleted AND NOT r.erased");
+    /** Where the ids after a position start, when the order is by id alone. */
+    private record IdBound(String id, boolean descending) {}
+
+    /**
+     * The resources that match, as {@code r}: from the one clause on a search table when there is one (see the class
+     * comment), else from the type's state rows with every clause an {@code EXISTS}.
+     */
+    private void from(SearchQuery query, Optional<IdBound> idBound) {
+        Optional<Clause> driver = driver(query);
+        if (driver.isPresent()) {
+            List<Criterion> criteria = driver.get().anyOf();
+            Criterion first = criteria.getFirst();
+            sql.append(" FROM (SELECT DISTINCT x.id FROM ").append(tableOf(first)).append(" x WHERE x.type = ?");
+            parameters.add(query.type());
+            values(first, criteria);
+            idBound.ifPresent(b -> {
+                sql.append(b.descending() ? " AND x.id < ?" : " AND x.id > ?");
+                parameters.add(b.id());
+            });
+            sql.append(") d JOIN resources r ON r.type = ? AND r.id = d.id WHERE NOT r.deleted AND NOT r.erased");
+        } else {
+            sql.append(" FROM resources r WHERE r.type = ? AND NOT r.deleted AND NOT r.erased");
+        }
         parameters.add(query.type());
         for (Clause clause : query.clauses()) {
+            if (driver.isPresent() && clause == driver.get()) {
+                continue;
+            }
             sql.append(clause.negated() ? " AND NOT (" : " AND (");
             clause(clause);
             sql.append(')');
         }
+    }
+
+    /**
+     * The clause to drive the query from: the only clause that must hold on a search table, when all its criteria
+     * are on one table and parameter. Queries with several such clauses are left to the planner, which knows better
+     * which of them is selective.
+     */
+    private static Optional<Clause> driver(SearchQuery query) {
+        List<Clause> onTables = query.clauses().stream().filter(c -> !c.negated())
+                .filter(c -> c.anyOf().stream().allMatch(criterion -> tableOf(criterion) != null)).toList();
+        if (onTables.size() != 1) {
+            return Optional.empty();
+        }
+        Clause clause = onTables.getFirst();
+        Criterion first = clause.anyOf().getFirst();
+        boolean oneGroup = clause.anyOf().stream().allMatch(criterion -> tableOf(criterion).equals(tableOf(first))
+                && java.util.Objects.equals(paramOf(criterion), paramOf(first)));
+        return oneGroup ? Optional.of(clause) : Optional.empty();
+    }
+
+    private static boolean idOrderOnly(List<SortKey> sort) {
+        return sort.isEmpty() || (sort.size() == 1 && sort.getFirst().kind() == SortKey.Kind.ID);
+    }
+
+    private static boolean descending(List<SortKey> sort) {
+        return !sort.isEmpty() && sort.getFirst().descending();
     }
 
     /** The criteria of one clause, OR'ed; those on the same search table and parameter share one EXISTS. */
@@ -101,21 +175,27 @@ final class SearchSql {
             Criterion first = group.getFirst();
             sql.append(or).append("EXISTS (SELECT 1 FROM ").append(tableOf(first))
                     .append(" x WHERE x.type = r.type AND x.id = r.id");
-            if (paramOf(first) != null) {
-                sql.append(" AND x.param = ?");
-                parameters.add(paramOf(first));
-            }
-            sql.append(" AND (");
-            String innerOr = "";
-            for (Criterion criterion : group) {
-                sql.append(innerOr).append('(');
-                value(criterion);
-                sql.append(')');
-                innerOr = " OR ";
-            }
-            sql.append("))");
+            values(first, group);
+            sql.append(')');
             or = " OR ";
         }
+    }
+
+    /** The conditions on a search table's row {@code x} of criteria on one table and parameter, OR'ed. */
+    private void values(Criterion first, List<Criterion> group) {
+        if (paramOf(first) != null) {
+            sql.append(" AND x.param = ?");
+            parameters.add(paramOf(first));
+        }
+        sql.append(" AND (");
+        String innerOr = "";
+        for (Criterion criterion : group) {
+            sql.append(innerOr).append('(');
+            value(criterion);
+            sql.append(')');
+            innerOr = " OR ";
+        }
+        sql.append(')');
     }
 
     private void direct(Criterion criterion) {
@@ -181,6 +261,10 @@ final class SearchSql {
             equal("x.url", r.url());
             return;
         }
+        if (r.targetId() == null) {
+            equal("x.target_type", r.targetType());
+            return;
+        }
         equal("x.target_id", r.targetId());
         if (r.targetType() != null) {
             sql.append(" AND ");
@@ -232,24 +316,69 @@ final class SearchSql {
 
     private void orderBy(List<SortKey> sort) {
         sql.append(" ORDER BY ");
-        for (SortKey key : sort) {
-            String direction = key.descending() ? " DESC" : " ASC";
-            switch (key.kind()) {
-                case ID -> sql.append("r.id").append(direction);
-                case LAST_UPDATED -> sql.append("r.last_updated").append(direction);
-                case DATE -> sortValue(key, key.descending() ? "max(x.high)" : "min(x.low)", "search_date");
-                case TEXT -> sortValue(key, key.descending() ? "max(x.value)" : "min(x.value)", "search_string");
-            }
-            sql.append(", ");
+        for (int i = 0; i < sort.size(); i++) {
+            sql.append("q.s").append(i).append(sort.get(i).descending() ? " DESC" : " ASC").append(" NULLS LAST, ");
         }
-        sql.append("r.id");
+        sql.append("q.id");
     }
 
-    private void sortValue(SortKey key, String aggregate, String table) {
+    /** A resource's value of a sort key: its id or time, or the earliest start (latest end) of a parameter's values. */
+    private void sortValue(SortKey key) {
+        switch (key.kind()) {
+            case ID -> sql.append("r.id");
+            case LAST_UPDATED -> sql.append("r.last_updated");
+            case DATE -> aggregate(key, key.descending() ? "max(x.high)" : "min(x.low)", "search_date");
+            case TEXT -> aggregate(key, key.descending() ? "max(x.value)" : "min(x.value)", "search_string");
+        }
+    }
+
+    private void aggregate(SortKey key, String aggregate, String table) {
         sql.append("(SELECT ").append(aggregate).append(" FROM ").append(table)
-                .append(" x WHERE x.type = r.type AND x.id = r.id AND x.param = ?)")
-                .append(key.descending() ? " DESC" : " ASC").append(" NULLS LAST");
+                .append(" x WHERE x.type = r.type AND x.id = r.id AND x.param = ?)");
         parameters.add(key.param());
+    }
+
+    /**
+     * The rows of {@code q} after {@code position} in the order of {@code sort} from key {@code index} on: a greater
+     * (smaller, descending) value, or no value where the position has one, or the same value and after it on the next
+     * keys; ties end on the id.
+     */
+    private void after(List<SortKey> sort, SearchPage.Position position, int index) {
+        if (index == sort.size()) {
+            sql.append("q.id > ?");
+            parameters.add(position.id());
+            return;
+        }
+        String column = "q.s" + index;
+        Object value = position.sortValues().get(index);
+        if (value == null) {
+            sql.append('(').append(column).append(" IS NULL AND ");
+            after(sort, position, index + 1);
+            sql.append(')');
+            return;
+        }
+        Object bound = value instanceof Instant instant ? time(instant) : value;
+        sql.append('(').append(column).append(sort.get(index).descending() ? " < ?" : " > ?").append(" OR ")
+                .append(column).append(" IS NULL OR (").append(column).append(" = ? AND ");
+        parameters.add(bound);
+        parameters.add(bound);
+        after(sort, position, index + 1);
+        sql.append("))");
+    }
+
+    /** The sort values of the current row, as {@link #searchFrom} selects them after the id. */
+    private static List<Object> sortValues(ResultSet row, List<SortKey> sort) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < sort.size(); i++) {
+            values.add(switch (sort.get(i).kind()) {
+                case ID, TEXT -> row.getString(i + 2);
+                case LAST_UPDATED, DATE -> {
+                    OffsetDateTime time = row.getObject(i + 2, OffsetDateTime.class);
+                    yield time == null ? null : time.toInstant();
+                }
+            });
+        }
+        return values;
     }
 
     private void equal(String column, String value) {
