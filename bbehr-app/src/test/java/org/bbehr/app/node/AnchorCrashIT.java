@@ -61,7 +61,11 @@ class AnchorCrashIT {
             for (int w = 0; w < 3; w++) {
                 writers.submit(() -> write(node.base(), writing, acknowledged));
             }
-            Thread.sleep(5_000);
+            // writes keep going while the node is killed, once some are acknowledged (however slow the machine)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (acknowledged.size() < 40 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             // when
             node.kill();
             writing.set(false);

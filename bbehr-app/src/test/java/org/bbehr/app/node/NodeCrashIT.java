@@ -44,7 +44,11 @@ class NodeCrashIT {
                 int writer = w;
                 writers.submit(() -> write(node.base(), writer, writing, acknowledged));
             }
-            Thread.sleep(4_000);
+            // writes keep going while the node is killed, once some are acknowledged (however slow the machine)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (acknowledged.size() < 40 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             // when: the node dies hard while writes are in flight
             node.kill();
             writing.set(false);
