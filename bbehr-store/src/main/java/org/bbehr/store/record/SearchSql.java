@@ -54,6 +54,11 @@ final class SearchSql {
             s.sql.append(" AS s").append(i);
         }
         s.from(query, after.filter(p -> idOrderOnly(sort)).map(p -> new IdBound(p.id(), descending(sort))));
+        if (driver(query).isEmpty()) {
+            // planned apart from the page's ORDER BY … LIMIT: otherwise PostgreSQL may walk every resource of the type
+            // in id order, testing each, to find a page of rare matches (Observation?patient=…&code=…)
+            s.sql.append(" OFFSET 0");
+        }
         s.sql.append(") q");
         after.ifPresent(p -> {
             s.sql.append(" WHERE ");
