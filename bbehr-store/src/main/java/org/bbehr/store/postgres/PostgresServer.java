@@ -29,6 +29,7 @@ public final class PostgresServer implements Database {
     private static final String DATABASE = "bbehr";
     private static final String SUPERUSER = "postgres";
     private static final int POOL_SIZE = 10;
+    private static final String SHARED_BUFFERS = "512MB";
 
     /**
      * @param dataDir the node's data directory; the server's files go in its {@code postgres} folder
@@ -107,6 +108,13 @@ public final class PostgresServer implements Database {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "100")
+                    // initdb's 128 MB made every write batch evict dirty pages (written out, checksummed, read back)
+                    // once the store outgrew it; 16 MB of WAL buffers (the most PostgreSQL picks by itself) follow
+                    .setServerConfig("shared_buffers", SHARED_BUFFERS)
+                    .setServerConfig("max_wal_size", "2GB")
+                    // the store's pages are in memory or on SSD: with the default 4 the planner hash-joined a write's
+                    // 50 keys against a sequential scan of resources until it held ~20,000 rows
+                    .setServerConfig("random_page_cost", "1.1")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
         } catch (IOException | RuntimeException e) {
