@@ -159,14 +159,16 @@ public final class SearchBenchmark {
                 + " the HAPI FHIR JPA starter 8.8 on this kind of machine without its result cache.\n\n");
         s.append("| Workload | Clients | Requests (failed) | Throughput | p50 | p99 | Target | Met | Reference (HAPI"
                 + " JPA) |\n|---|--:|--:|--:|--:|--:|--:|:-:|--:|\n");
+        String ingestTarget = String.format(Locale.ROOT, "≥ %,.0f resources/s (within 20%% of %,.0f)",
+                PREVIOUS_INGEST * 0.8, PREVIOUS_INGEST);
+        boolean ingestMet = ingest.unitsPerSecond() >= PREVIOUS_INGEST * 0.8;
         if (baseline != null) {
             row(s, baseline, "resources/s", "—", null, "≈ 1,550 resources/s");
-            row(s, ingest, "resources/s", "≥ 80% of the line above", ingest.unitsPerSecond()
-                    >= baseline.unitsPerSecond() * 0.8, "≈ 1,550 resources/s");
+            double ratio = ingest.unitsPerSecond() / baseline.unitsPerSecond();
+            row(s, ingest, "resources/s", String.format(Locale.ROOT, "%s and ≥ 80%% of the line above (%.0f%%)",
+                    ingestTarget, ratio * 100), ingestMet && ratio >= 0.8, "≈ 1,550 resources/s");
         } else {
-            row(s, ingest, "resources/s", String.format(Locale.ROOT, "≥ %,.0f resources/s (within 20%% of %,.0f)",
-                    PREVIOUS_INGEST * 0.8, PREVIOUS_INGEST), ingest.unitsPerSecond() >= PREVIOUS_INGEST * 0.8,
-                    "≈ 1,550 resources/s");
+            row(s, ingest, "resources/s", ingestTarget, ingestMet, "≈ 1,550 resources/s");
         }
         row(s, observations, "req/s", "p99 ≤ 50 ms and ≥ 290 req/s (5× HAPI)",
                 observations.p99Millis() <= 50 && observations.unitsPerSecond() >= 290,
@@ -174,10 +176,12 @@ public final class SearchBenchmark {
         row(s, names, "req/s", "p99 ≤ 20 ms", names.p99Millis() <= 20, "—");
         s.append("\nIngest is measured right after a 10 s warm-up (about 10,000 resources in the store), with every"
                 + " standard search parameter extracted and indexed in the write transaction. The previous figure"
-                + " (3,301 resources/s) was measured on a quiet machine before search indexing existed; ")
+                + " (3,301 resources/s) was measured on a quiet machine at commit 8845f6e, before search indexing"
+                + " existed; ")
                 .append(baseline == null ? "this run had no baseline to compare with on the same machine.\n"
-                        : "the line \"before search indexing\" is that node (the jar given by -Dbench.baselineJar),"
-                                + " measured the same way just before, under the same load.\n");
+                        : "the line \"before search indexing\" is that node (the jar given by -Dbench.baselineJar,"
+                                + " built from that commit), measured the same way just before, under the same"
+                                + " load.\n");
         return s.toString();
     }
 

@@ -243,25 +243,23 @@ public final class FhirRecords {
 
     /** Validates, serializes and indexes a resource for a write, without writing it. */
     ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
-        return prepare(key, resource, expected, inTransaction, Set.of());
+        return prepareValidated(key, resource, expected, Set.of(), validate(resource, inTransaction));
     }
 
     /**
-     * Like {@link #prepare(ResourceKey, IBaseResource, OptionalLong, boolean)}, where {@code writtenAlongside} are
-     * the resources the same transaction writes: references to them are valid though they do not exist yet.
+     * The structural checks of every write (a 422 listing every problem); returns the resource's references, found on
+     * the same walk.
      */
-    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
-            Set<ResourceKey> writtenAlongside) {
-        return prepare(key, resource, expected, inTransaction, writtenAlongside, Optional.empty());
+    List<IBaseReference> validate(IBaseResource resource, boolean inTransaction) {
+        return validator.validate(resource, inTransaction);
     }
 
     /**
-     * Like {@link #prepare(ResourceKey, IBaseResource, OptionalLong, boolean, Set)}, with {@code references} every
-     * reference of the resource when the caller has just walked it for them, so it is not walked again.
+     * Serializes and indexes a resource that {@link #validate} passed, whose {@code references} it returned: each must
+     * name a resource that exists or one of {@code writtenAlongside}, those the same transaction writes.
      */
-    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction,
-            Set<ResourceKey> writtenAlongside, Optional<List<IBaseReference>> references) {
-        validator.validate(resource, inTransaction);
+    ResourceWrite.Put prepareValidated(ResourceKey key, IBaseResource resource, OptionalLong expected,
+            Set<ResourceKey> writtenAlongside, List<IBaseReference> references) {
         ResourceWrite.Put put = serialize(key, resource, expected, references);
         for (ResourceKey target : put.index().references()) {
             if (!target.equals(key) && !writtenAlongside.contains(target) && !store.isLive(target)) {
@@ -273,7 +271,7 @@ public final class FhirRecords {
     }
 
     private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected,
-            Optional<List<IBaseReference>> references) {
+            List<IBaseReference> references) {
         resource.setId(new IdType(key.type(), key.id()));
         Meta meta = ((Resource) resource).getMeta();
         meta.setVersionId(null);
@@ -283,7 +281,7 @@ public final class FhirRecords {
             ((Resource) resource).setMeta(null);
         }
         byte[] content = jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource, references));
+        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource, Optional.of(references)));
     }
 
     /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */

@@ -4,13 +4,11 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.util.FhirTerser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.bbehr.core.BbehrException;
@@ -18,7 +16,6 @@ import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseReference;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -47,12 +44,10 @@ final class TransactionProcessor {
 
     private final FhirRecords records;
     private final ProfileValidator profileValidator;
-    private final FhirTerser terser;
 
     TransactionProcessor(FhirRecords records, ProfileValidator profileValidator) {
         this.records = records;
         this.profileValidator = profileValidator;
-        this.terser = records.context().newTerser();
     }
 
     Bundle process(Bundle bundle, RequestDetails request) {
@@ -100,10 +95,11 @@ final class TransactionProcessor {
                 writes.add(new ResourceWrite.Delete(plan.key, OptionalLong.empty()));
             } else {
                 Resource resource = plan.entry.getResource();
-                List<IBaseReference> references = rewriteReferences(resource, byFullUrl, resolved, known);
+                // the structural walk also finds every reference, which is then pointed at its entry's resource
+                List<IBaseReference> references = records.validate(resource, true);
+                rewriteReferences(references, byFullUrl, resolved, known);
                 profileValidator.validateIfRequested(resource, request);
-                writes.add(records.prepare(plan.key, resource, ifMatch(plan.entry), false, known,
-                        Optional.of(references)));
+                writes.add(records.prepareValidated(plan.key, resource, ifMatch(plan.entry), known, references));
             }
             writing.add(plan);
         }
@@ -201,9 +197,8 @@ final class TransactionProcessor {
         return out;
     }
 
-    private List<IBaseReference> rewriteReferences(IBaseResource resource, Map<String, ResourceKey> byFullUrl,
+    private void rewriteReferences(List<IBaseReference> references, Map<String, ResourceKey> byFullUrl,
             Map<String, ResourceKey> resolved, Set<ResourceKey> known) {
-        List<IBaseReference> references = terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class);
         for (IBaseReference reference : references) {
             String value = reference.getReferenceElement().getValue();
             if (value == null) {
@@ -227,7 +222,6 @@ final class TransactionProcessor {
                 reference.setReference(target.toString());
             }
         }
-        return references;
     }
 
     private ResourceKey resolveConditional(String value) {
