@@ -18,9 +18,11 @@ public final class ExternalPostgres implements Database {
     public record Options(String jdbcUrl, String user, String password, int maxPoolSize) {}
 
     private final HikariDataSource pool;
+    private final PlannerStatistics statistics;
 
     private ExternalPostgres(HikariDataSource pool) {
         this.pool = pool;
+        this.statistics = PlannerStatistics.start(pool);
     }
 
     /** Connects and migrates the schema; warns when the server is not set up to keep what it acknowledges. */
@@ -44,6 +46,7 @@ public final class ExternalPostgres implements Database {
 
     @Override
     public void close() {
+        statistics.close();
         pool.close();
     }
 }

@@ -44,11 +44,13 @@ public final class PostgresServer implements Database {
     private final EmbeddedPostgres server;
     private final HikariDataSource pool;
     private final Path directory;
+    private final PlannerStatistics statistics;
 
     private PostgresServer(EmbeddedPostgres server, HikariDataSource pool, Path directory) {
         this.server = server;
         this.pool = pool;
         this.directory = directory;
+        this.statistics = PlannerStatistics.start(pool);
     }
 
     /** Starts the server (creating its database on the first start) and migrates the schema. */
@@ -91,6 +93,7 @@ public final class PostgresServer implements Database {
     /** Closes the pool and stops the server (a fast shutdown, which checkpoints). */
     @Override
     public void close() {
+        statistics.close();
         pool.close();
         stop(server);
     }

@@ -43,6 +43,36 @@ class PostgresServerIT {
     }
 
     @Test
+    void tableShouldBeAnalyzedOnceItHasDoubledSinceItsLastStatistics() throws Exception {
+        // (the server's own checks, every few seconds, follow the same rule: the figures hold whichever ran;
+        // autovacuum, which would count differently, is off for the table)
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // given a table with fewer changed rows than are worth analyzing
+            execute(server, "CREATE TABLE growing (n int) WITH (autovacuum_enabled = false)");
+            insertRows(server, 999);
+            PlannerStatistics.refresh(server.dataSource());
+            assertThat(estimatedRows(server)).isEqualTo("-1");
+
+            // when it reaches 1,000, then it has statistics
+            insertRows(server, 1);
+            PlannerStatistics.refresh(server.dataSource());
+            assertThat(estimatedRows(server)).isEqualTo("1000");
+
+            // when it has grown by half, nothing; when it has doubled, analyzed again
+            insertRows(server, 500);
+            PlannerStatistics.refresh(server.dataSource());
+            assertThat(estimatedRows(server)).isEqualTo("1000");
+            insertRows(server, 600);
+            PlannerStatistics.refresh(server.dataSource());
+            assertThat(estimatedRows(server)).isEqualTo("2100");
+        }
+    }
+
+    private static String estimatedRows(PostgresServer server) throws Exception {
+        return query(server, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'growing'");
+    }
+
+    @Test
     void restartedServerShouldKeepTheDataOnItsFixedPort() throws Exception {
         // given
         int port = freePort();
@@ -176,6 +206,16 @@ class PostgresServerIT {
             for (String each : List.of(sql)) {
                 statement.execute(each);
             }
+        }
+    }
+
+    /** Inserts rows and makes their counts visible to the statistics views at once (not within a second). */
+    private static void insertRows(PostgresServer server, int rows) throws Exception {
+        try (Connection connection = server.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            statement.execute("INSERT INTO growing SELECT generate_series(1, " + rows + ")");
+            statement.execute("SELECT pg_stat_force_next_flush()");
         }
     }
 
