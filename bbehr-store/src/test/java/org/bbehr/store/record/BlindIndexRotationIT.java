@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.BlindIndex;
@@ -34,11 +32,9 @@ import org.bbehr.core.search.Clause;
 import org.bbehr.core.search.Criterion;
 import org.bbehr.core.search.SearchQuery;
 import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rotating the blind-index key over a database of records with tokens, while the store is searched and written. */
@@ -49,29 +45,16 @@ class BlindIndexRotationIT {
     private static final Pattern NAME = Pattern.compile("\"family\":\"([^\"]+)\"");
     private static final Pattern MRN = Pattern.compile("\"mrn\":\"([^\"]+)\"");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final EmbeddedStore STORE = new EmbeddedStore();
 
     @TempDir
     Path elsewhere;
 
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void freshKeysAndRecords() throws Exception {
-        Tables.truncateAll(server.dataSource());
-        deleteKeys();
-        NodeKeys keys = NodeKeys.loadOrCreate(dataDir);
+        STORE.deleteKeys();
+        NodeKeys keys = NodeKeys.loadOrCreate(STORE.dataDir());
         PostgresRecordStore store = open(keys);
         for (int from = 0; from < PATIENTS; from += 100) {
             List<ResourceWrite> batch = new ArrayList<>();
@@ -126,7 +109,7 @@ class BlindIndexRotationIT {
     }
 
     private static PostgresRecordStore open(NodeKeys keys) {
-        return PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        return PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
     }
 
     private static BlindIndexRotation.Options batchesOf(int size) {
@@ -145,7 +128,7 @@ class BlindIndexRotationIT {
 
     private static Set<String> storedTokens() {
         Set<String> tokens = new HashSet<>();
-        try (Connection c = server.dataSource().getConnection(); Statement statement = c.createStatement();
+        try (Connection c = STORE.dataSource().getConnection(); Statement statement = c.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT token FROM identifier_tokens UNION ALL SELECT token FROM search_blind")) {
             while (rows.next()) {
@@ -174,20 +157,20 @@ class BlindIndexRotationIT {
     @Test
     void rotationShouldReplaceEveryTokenAndRetireTheOldKey() throws Exception {
         // given
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         int oldKey = keys.blindIndexPrimaryId();
-        Path oldKeyset = Files.copy(NodeKeys.keysDir(dataDir).resolve(NodeKeys.BLIND_INDEX_FILE),
+        Path oldKeyset = Files.copy(NodeKeys.keysDir(STORE.dataDir()).resolve(NodeKeys.BLIND_INDEX_FILE),
                 elsewhere.resolve("old-blind-index.json"));
         PostgresRecordStore store = open(keys);
         Set<String> before = storedTokens();
-        long plainRows = Tables.count(server.dataSource(), "SELECT count(*) FROM search_token");
+        long plainRows = Tables.count(STORE.dataSource(), "SELECT count(*) FROM search_token");
         List<long[]> reports = new ArrayList<>();
 
         // when
         BlindIndexRotation.Result result = store.rotateBlindIndex(reindexer(keys), batchesOf(64), (done, total) -> {
             reports.add(new long[] {done, total});
             assertSearchesFind(store, keys, (int) (done % (PATIENTS - 1)));
-            assertSearchesFind(open(NodeKeys.load(dataDir)), NodeKeys.load(dataDir), PATIENTS - 2);
+            assertSearchesFind(open(NodeKeys.load(STORE.dataDir())), NodeKeys.load(STORE.dataDir()), PATIENTS - 2);
         });
 
         // then
@@ -197,12 +180,12 @@ class BlindIndexRotationIT {
         assertThat(reports).hasSize(1 + (PATIENTS - 1 + 63) / 64);
         Set<String> after = storedTokens();
         assertThat(after).doesNotContainAnyElementsOf(before);
-        NodeKeys reloaded = NodeKeys.load(dataDir);
+        NodeKeys reloaded = NodeKeys.load(STORE.dataDir());
         assertThat(reloaded.blindIndexKeyCount()).isEqualTo(1);
         assertThat(reloaded.blindIndexPrimaryId()).isNotEqualTo(oldKey).isEqualTo(keys.blindIndexPrimaryId());
         assertThat(after).isEqualTo(expectedTokens(reloaded.blindIndex(), PATIENTS - 1));
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM search_token")).isEqualTo(plainRows);
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM blind_index_rotation")).isZero();
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM search_token")).isEqualTo(plainRows);
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM blind_index_rotation")).isZero();
         PostgresRecordStore restarted = open(reloaded);
         for (int i = 0; i < PATIENTS - 1; i += 37) {
             assertSearchesFind(restarted, reloaded, i);
@@ -215,14 +198,14 @@ class BlindIndexRotationIT {
     @Test
     void rotationShouldSealTheNewTokensAndKeepReportingRowsChangedBeforeIt() {
         // given: one patient's plain search row changed in the database
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         PostgresRecordStore store = open(keys);
-        Tables.execute(server.dataSource(), "UPDATE search_token SET code = 'changed' WHERE id = 'synthetic-0007'");
+        Tables.execute(STORE.dataSource(), "UPDATE search_token SET code = 'changed' WHERE id = 'synthetic-0007'");
         // when
         store.rotateBlindIndex(reindexer(keys), batchesOf(64), (done, total) -> { });
         // then: only that patient's index is reported; every other resource's new tokens match its seal
         List<org.bbehr.core.verify.VersionEvidence> evidence = new ArrayList<>();
-        open(NodeKeys.load(dataDir)).evidence().forEachPage(org.bbehr.core.verify.VerifyScope.everything(),
+        open(NodeKeys.load(STORE.dataDir())).evidence().forEachPage(org.bbehr.core.verify.VerifyScope.everything(),
                 evidence::addAll);
         assertThat(evidence).hasSize(PATIENTS + 1 + OBSERVATIONS);
         assertThat(evidence.stream().filter(e -> e.indexProblem() != null).map(e -> e.key().id()))
@@ -233,7 +216,7 @@ class BlindIndexRotationIT {
     private void assertOldKeyIsRefused(Path oldKeyset) throws Exception {
         Path keysDir = NodeKeys.keysDir(elsewhere.resolve("old-node"));
         Files.createDirectories(keysDir);
-        Files.copy(NodeKeys.keysDir(dataDir).resolve(NodeKeys.KEK_FILE), keysDir.resolve(NodeKeys.KEK_FILE));
+        Files.copy(NodeKeys.keysDir(STORE.dataDir()).resolve(NodeKeys.KEK_FILE), keysDir.resolve(NodeKeys.KEK_FILE));
         Files.copy(oldKeyset, keysDir.resolve(NodeKeys.BLIND_INDEX_FILE));
         NodeKeys old = NodeKeys.load(elsewhere.resolve("old-node"));
         assertThatThrownBy(() -> open(old)).isInstanceOfSatisfying(BbehrException.class,
@@ -243,7 +226,7 @@ class BlindIndexRotationIT {
     @Test
     void interruptedRotationShouldKeepSearchesAnsweringAndResumeWhereItStopped() {
         // given: a rotation interrupted a third of the way
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         Set<String> before = storedTokens();
         PostgresRecordStore store = open(keys);
         assertThatThrownBy(() -> store.rotateBlindIndex(reindexer(keys), batchesOf(25), (done, total) -> {
@@ -251,7 +234,7 @@ class BlindIndexRotationIT {
                 throw new IllegalStateException("the operator pressed ctrl-c");
             }
         })).hasMessageContaining("ctrl-c");
-        NodeKeys restarted = NodeKeys.load(dataDir);
+        NodeKeys restarted = NodeKeys.load(STORE.dataDir());
         assertThat(restarted.blindIndexKeyCount()).isEqualTo(2);
         PostgresRecordStore reopened = open(restarted);
         for (int i = 0; i < PATIENTS - 1; i += 13) {
@@ -269,37 +252,37 @@ class BlindIndexRotationIT {
         assertThat(reports.getFirst()[0]).isGreaterThanOrEqualTo((PATIENTS - 1) / 3);
         assertThat(reports.getLast()).containsExactly(PATIENTS - 1, PATIENTS - 1);
         assertThat(storedTokens()).doesNotContainAnyElementsOf(before)
-                .isEqualTo(expectedTokens(NodeKeys.load(dataDir).blindIndex(), PATIENTS - 1));
-        assertThat(NodeKeys.load(dataDir).blindIndexKeyCount()).isEqualTo(1);
+                .isEqualTo(expectedTokens(NodeKeys.load(STORE.dataDir()).blindIndex(), PATIENTS - 1));
+        assertThat(NodeKeys.load(STORE.dataDir()).blindIndexKeyCount()).isEqualTo(1);
         for (int i = 0; i < PATIENTS - 1; i += 13) {
-            assertSearchesFind(open(NodeKeys.load(dataDir)), NodeKeys.load(dataDir), i);
+            assertSearchesFind(open(NodeKeys.load(STORE.dataDir())), NodeKeys.load(STORE.dataDir()), i);
         }
     }
 
     @Test
     void rotationAskedToStopShouldKeepBothKeysAndFinishWhenRunAgain() {
         // given
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         PostgresRecordStore store = open(keys);
         AtomicInteger batches = new AtomicInteger();
 
         // when
         BlindIndexRotation.Result stopped = store.rotateBlindIndex(reindexer(keys),
                 new BlindIndexRotation.Options(50, () -> batches.incrementAndGet() <= 2), (done, total) -> { });
-        int keysWhileStopped = NodeKeys.load(dataDir).blindIndexKeyCount();
+        int keysWhileStopped = NodeKeys.load(STORE.dataDir()).blindIndexKeyCount();
         BlindIndexRotation.Result resumed = store.rotateBlindIndex(reindexer(keys), batchesOf(50), (done, total) -> { });
 
         // then
         assertThat(stopped).isEqualTo(new BlindIndexRotation.Result(false, 100, 0));
         assertThat(keysWhileStopped).isEqualTo(2);
         assertThat(resumed).isEqualTo(new BlindIndexRotation.Result(true, PATIENTS - 1 - 100, 0));
-        assertThat(storedTokens()).isEqualTo(expectedTokens(NodeKeys.load(dataDir).blindIndex(), PATIENTS - 1));
+        assertThat(storedTokens()).isEqualTo(expectedTokens(NodeKeys.load(STORE.dataDir()).blindIndex(), PATIENTS - 1));
     }
 
     @Test
     void writesDuringARotationShouldStoreTokensThatSearchesFindAfterIt() {
         // given
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         PostgresRecordStore store = open(keys);
         Set<String> before = storedTokens();
         AtomicInteger written = new AtomicInteger();
@@ -317,7 +300,7 @@ class BlindIndexRotationIT {
 
         // then: resources created since the new key took over are not re-indexed, so the rotation does not chase them
         assertThat(written.get()).isEqualTo(1 + (PATIENTS - 1 + 39) / 40);
-        NodeKeys reloaded = NodeKeys.load(dataDir);
+        NodeKeys reloaded = NodeKeys.load(STORE.dataDir());
         PostgresRecordStore restarted = open(reloaded);
         assertThat(storedTokens()).doesNotContainAnyElementsOf(before);
         for (int n = 0; n < written.get(); n++) {
@@ -333,9 +316,9 @@ class BlindIndexRotationIT {
     @Test
     void recordThatDoesNotDecryptShouldLoseItsTokensWithoutStoppingTheRotation() {
         // given
-        Tables.execute(server.dataSource(), "UPDATE versions SET ciphertext = ciphertext || '\\x00'::bytea"
+        Tables.execute(STORE.dataSource(), "UPDATE versions SET ciphertext = ciphertext || '\\x00'::bytea"
                 + " WHERE type = 'Patient' AND id = '" + patient(7).id() + "'");
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         PostgresRecordStore store = open(keys);
 
         // when
@@ -343,7 +326,7 @@ class BlindIndexRotationIT {
 
         // then
         assertThat(result).isEqualTo(new BlindIndexRotation.Result(true, PATIENTS - 2, 1));
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM identifier_tokens WHERE id = '"
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM identifier_tokens WHERE id = '"
                 + patient(7).id() + "'")).isZero();
         assertSearchesFind(store, keys, 8);
     }
@@ -351,7 +334,7 @@ class BlindIndexRotationIT {
     @Test
     void keysFromConfigurationShouldRefuseARotation() throws Exception {
         // given
-        Path dir = NodeKeys.keysDir(dataDir);
+        Path dir = NodeKeys.keysDir(STORE.dataDir());
         NodeKeys configured = NodeKeys.fromConfiguration(base64(dir.resolve(NodeKeys.KEK_FILE)),
                 base64(dir.resolve(NodeKeys.BLIND_INDEX_FILE)));
         PostgresRecordStore store = open(configured);
@@ -360,21 +343,10 @@ class BlindIndexRotationIT {
         assertThatThrownBy(() -> store.rotateBlindIndex(reindexer(configured), batchesOf(10), (done, total) -> { }))
                 .isInstanceOfSatisfying(BbehrException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.KEYS_NOT_WRITABLE));
-        assertThat(NodeKeys.load(dataDir).blindIndexKeyCount()).isEqualTo(1);
+        assertThat(NodeKeys.load(STORE.dataDir()).blindIndexKeyCount()).isEqualTo(1);
     }
 
     private static String base64(Path file) throws Exception {
         return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
-    }
-
-    private static void deleteKeys() throws Exception {
-        Path keys = NodeKeys.keysDir(dataDir);
-        if (Files.exists(keys)) {
-            try (Stream<Path> files = Files.walk(keys)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
     }
 }

@@ -25,11 +25,9 @@ import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What someone holding the database or its files sees, and what tampering with it does. */
@@ -40,35 +38,21 @@ class EncryptionAtRestIT {
     private static final ResourceKey QUINTESSA = new ResourceKey("Patient", "quintessa-0001");
     private static final ResourceKey QUINTESSA_ASTHMA = new ResourceKey("Condition", "quintessa-asthma");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final EmbeddedStore STORE = new EmbeddedStore();
 
     @TempDir
     static Path otherDataDir;
 
-    private static PostgresServer server;
-    private static NodeKeys keys;
     private PostgresRecordStore store;
-
-    @BeforeAll
-    static void startServer() {
-        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
-        keys = NodeKeys.loadOrCreate(dataDir);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void emptyStore() {
-        Tables.truncateAll(server.dataSource());
         store = newStore();
     }
 
     private static PostgresRecordStore newStore() {
-        return PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        return PostgresRecordStore.open(STORE.dataSource(), STORE.keys(), Clock.systemUTC());
     }
 
     private static String quintessa(String note) {
@@ -78,8 +62,8 @@ class EncryptionAtRestIT {
     }
 
     private void writeQuintessa() {
-        IndexEntries index = new IndexEntries(Set.of(keys.blindIndex().token("identifier", "urn:mrn|" + IDENTIFIER)),
-                Set.of());
+        IndexEntries index = new IndexEntries(
+                Set.of(STORE.keys().blindIndex().token("identifier", "urn:mrn|" + IDENTIFIER)), Set.of());
         store.write(List.of(new ResourceWrite.Put(QUINTESSA, OptionalLong.empty(), quintessa("v1").getBytes(UTF_8),
                 index)));
         store.write(List.of(new ResourceWrite.Put(QUINTESSA, OptionalLong.empty(), quintessa("v2").getBytes(UTF_8),
@@ -92,19 +76,20 @@ class EncryptionAtRestIT {
     void namesAndIdentifiersShouldAppearInNoFileOfTheDatabase() throws Exception {
         // given
         writeQuintessa();
-        Tables.execute(server.dataSource(), "CHECKPOINT");
+        Tables.execute(STORE.dataSource(), "CHECKPOINT");
 
         // when
-        List<Path> withName = filesContaining(server.directory(), NAME);
-        List<Path> withIdentifier = filesContaining(server.directory(), IDENTIFIER);
-        List<Path> withId = filesContaining(server.directory(), QUINTESSA.id());
+        List<Path> withName = filesContaining(STORE.server().directory(), NAME);
+        List<Path> withIdentifier = filesContaining(STORE.server().directory(), IDENTIFIER);
+        List<Path> withId = filesContaining(STORE.server().directory(), QUINTESSA.id());
 
         // then
         assertThat(withName).isEmpty();
         assertThat(withIdentifier).isEmpty();
         // the search does find what is stored in the clear: resource ids
         assertThat(withId).isNotEmpty();
-        assertThat(store.findByIdentifier("Patient", keys.blindIndex().tokens("identifier", "urn:mrn|" + IDENTIFIER)))
+        assertThat(store.findByIdentifier("Patient",
+                STORE.keys().blindIndex().tokens("identifier", "urn:mrn|" + IDENTIFIER)))
                 .containsExactly(QUINTESSA);
     }
 
@@ -130,7 +115,7 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // when
-        Tables.execute(server.dataSource(), "UPDATE versions v SET ciphertext = o.ciphertext FROM versions o"
+        Tables.execute(STORE.dataSource(), "UPDATE versions v SET ciphertext = o.ciphertext FROM versions o"
                 + " WHERE v.type = 'Patient' AND o.type = 'Patient' AND v.version <> o.version");
 
         // then
@@ -144,7 +129,7 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // when
-        Tables.execute(server.dataSource(), "UPDATE versions SET ciphertext = (SELECT ciphertext FROM versions"
+        Tables.execute(STORE.dataSource(), "UPDATE versions SET ciphertext = (SELECT ciphertext FROM versions"
                 + " WHERE type = 'Condition') WHERE type = 'Patient' AND version = 2");
 
         // then
@@ -158,7 +143,7 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // when
-        Tables.execute(server.dataSource(), "UPDATE versions SET ciphertext = set_byte(ciphertext, 40,"
+        Tables.execute(STORE.dataSource(), "UPDATE versions SET ciphertext = set_byte(ciphertext, 40,"
                 + " get_byte(ciphertext, 40) # 1) WHERE type = 'Patient' AND version = 2");
 
         // then
@@ -173,7 +158,7 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // when
-        Tables.execute(server.dataSource(), "UPDATE data_keys d SET wrapped = o.wrapped FROM data_keys o"
+        Tables.execute(STORE.dataSource(), "UPDATE data_keys d SET wrapped = o.wrapped FROM data_keys o"
                 + " WHERE d.type <> o.type");
 
         // then
@@ -188,8 +173,8 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // when
-        Tables.execute(server.dataSource(), "DELETE FROM data_keys WHERE type = 'Condition'");
-        Tables.execute(server.dataSource(), "DELETE FROM versions WHERE type = 'Patient' AND version = 1");
+        Tables.execute(STORE.dataSource(), "DELETE FROM data_keys WHERE type = 'Condition'");
+        Tables.execute(STORE.dataSource(), "DELETE FROM versions WHERE type = 'Patient' AND version = 1");
 
         // then
         assertTampered(() -> store.findCurrent(QUINTESSA_ASTHMA));
@@ -208,11 +193,11 @@ class EncryptionAtRestIT {
         store.erase(QUINTESSA_ASTHMA, "entered in error", "dr-bob");
 
         // then
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM data_keys WHERE type = 'Condition'"))
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM data_keys WHERE type = 'Condition'"))
                 .isZero();
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM erasures WHERE type = 'Condition'"
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM erasures WHERE type = 'Condition'"
                 + " AND reason = 'entered in error' AND actor = 'dr-bob'")).isEqualTo(1);
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM versions WHERE type = 'Condition'"))
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM versions WHERE type = 'Condition'"))
                 .isEqualTo(2);
     }
 
@@ -222,9 +207,9 @@ class EncryptionAtRestIT {
         writeQuintessa();
 
         // then
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM outbox o JOIN versions v"
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM outbox o JOIN versions v"
                 + " ON v.type = o.type AND v.id = o.id AND v.version = o.version")).isEqualTo(3);
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM outbox")).isEqualTo(3);
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM outbox")).isEqualTo(3);
     }
 
     @Test
@@ -234,7 +219,7 @@ class EncryptionAtRestIT {
         NodeKeys otherKeys = NodeKeys.loadOrCreate(otherDataDir);
 
         // when / then
-        assertThatThrownBy(() -> PostgresRecordStore.open(server.dataSource(), otherKeys, Clock.systemUTC()))
+        assertThatThrownBy(() -> PostgresRecordStore.open(STORE.dataSource(), otherKeys, Clock.systemUTC()))
                 .isInstanceOfSatisfying(BbehrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.KEYS_MISMATCH));
     }
 
@@ -272,7 +257,7 @@ class EncryptionAtRestIT {
     /** Every row of every table of the store's schema, as PostgreSQL prints it. */
     private static List<String> everyRowAsText() throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = server.dataSource().getConnection();
+        try (Connection connection = STORE.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet names = statement.executeQuery(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,39 +18,21 @@ import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.verify.VerifyScope;
 import org.bbehr.core.verify.VersionEvidence;
-import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seal over each current version's index rows, on a real PostgreSQL: rows changed in the database show. */
 class IndexSealIT {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final EmbeddedStore STORE = new EmbeddedStore();
 
-    private static PostgresServer server;
-    private static NodeKeys keys;
     private PostgresRecordStore store;
-
-    @BeforeAll
-    static void startServer() {
-        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
-        keys = NodeKeys.loadOrCreate(dataDir);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void emptyStore() {
-        Tables.truncateAll(server.dataSource());
-        store = PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        store = PostgresRecordStore.open(STORE.dataSource(), STORE.keys(), Clock.systemUTC());
     }
 
     @Test
@@ -85,12 +66,12 @@ class IndexSealIT {
             put("Observation", id, 2, observationIndex(id));
         }
         // when
-        Tables.execute(server.dataSource(), "UPDATE search_token SET code = 'tampered' WHERE id = 'edited'");
-        Tables.execute(server.dataSource(), "INSERT INTO search_string (type, id, param, value)"
+        Tables.execute(STORE.dataSource(), "UPDATE search_token SET code = 'tampered' WHERE id = 'edited'");
+        Tables.execute(STORE.dataSource(), "INSERT INTO search_string (type, id, param, value)"
                 + " VALUES ('Observation', 'added', 'code-text', 'injected')");
-        Tables.execute(server.dataSource(), "DELETE FROM search_date WHERE id = 'removed'");
-        Tables.execute(server.dataSource(), "UPDATE search_reference SET id = 'moved-to' WHERE id = 'moved-from'");
-        Tables.execute(server.dataSource(), "DELETE FROM identifier_tokens WHERE id = 'token-removed'");
+        Tables.execute(STORE.dataSource(), "DELETE FROM search_date WHERE id = 'removed'");
+        Tables.execute(STORE.dataSource(), "UPDATE search_reference SET id = 'moved-to' WHERE id = 'moved-from'");
+        Tables.execute(STORE.dataSource(), "DELETE FROM identifier_tokens WHERE id = 'token-removed'");
         // then
         Map<String, String> problems = indexProblems();
         assertThat(problems).hasSize(14);
@@ -108,7 +89,7 @@ class IndexSealIT {
         put("Observation", "erased", 1, observationIndex("erased"));
         store.erase(new ResourceKey("Observation", "erased"), "synthetic test erasure", "it-test");
         // when: rows appear for both
-        Tables.execute(server.dataSource(), "INSERT INTO search_token (type, id, param, system, code)"
+        Tables.execute(STORE.dataSource(), "INSERT INTO search_token (type, id, param, system, code)"
                 + " VALUES ('Observation', 'deleted', 'code', '', 'x'), ('Observation', 'erased', 'code', '', 'x')");
         // then: neither is searchable (search reads only current, not deleted resources), nothing to report
         assertThat(indexProblems()).allSatisfy((version, problem) -> assertThat(problem).isNull());
@@ -119,7 +100,7 @@ class IndexSealIT {
         // given
         put("Observation", "unsealed", 1, observationIndex("unsealed"));
         // when
-        Tables.execute(server.dataSource(), "UPDATE resources SET index_seal = NULL WHERE id = 'unsealed'");
+        Tables.execute(STORE.dataSource(), "UPDATE resources SET index_seal = NULL WHERE id = 'unsealed'");
         // then
         assertThat(indexProblems().get("Observation/unsealed/1")).startsWith("search index not sealed");
     }

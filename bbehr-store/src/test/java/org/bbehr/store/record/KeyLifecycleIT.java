@@ -4,24 +4,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.store.crypto.KeyBackup;
 import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Backing up, restoring and rotating a node's keys over a database full of records. */
@@ -30,29 +25,16 @@ class KeyLifecycleIT {
     private static final int PATIENTS = 1_200;
     private static final char[] PASSPHRASE = "synthetic test passphrase".toCharArray();
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final EmbeddedStore STORE = new EmbeddedStore();
 
     @TempDir
     Path backups;
 
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void freshKeysAndRecords() throws Exception {
-        Tables.truncateAll(server.dataSource());
-        deleteKeys();
-        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), NodeKeys.loadOrCreate(dataDir),
+        STORE.deleteKeys();
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.loadOrCreate(STORE.dataDir()),
                 Clock.systemUTC());
         for (int from = 0; from < PATIENTS; from += 100) {
             List<ResourceWrite> batch = new ArrayList<>();
@@ -73,7 +55,7 @@ class KeyLifecycleIT {
 
     /** Reads every record as a restarted node would: keys from disk, no cached data key. */
     private static void assertEveryRecordReads() {
-        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+        PostgresRecordStore restarted = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.load(STORE.dataDir()),
                 Clock.systemUTC());
         for (int i = 0; i < PATIENTS; i++) {
             assertThat(restarted.findCurrent(patient(i)).orElseThrow().content()).isEqualTo(content(i));
@@ -84,11 +66,11 @@ class KeyLifecycleIT {
     void restoredKeysShouldReadEveryRecordAfterTheKeysWereLost() throws Exception {
         // given
         Path backup = backups.resolve("node-keys.backup");
-        KeyBackup.write(NodeKeys.load(dataDir), backup, PASSPHRASE);
-        deleteKeys();
+        KeyBackup.write(NodeKeys.load(STORE.dataDir()), backup, PASSPHRASE);
+        STORE.deleteKeys();
 
         // when
-        KeyBackup.restore(backup, PASSPHRASE, dataDir);
+        KeyBackup.restore(backup, PASSPHRASE, STORE.dataDir());
 
         // then
         assertEveryRecordReads();
@@ -97,9 +79,9 @@ class KeyLifecycleIT {
     @Test
     void rotationShouldRewrapEveryDataKeyAndRetireTheOldKek() {
         // given
-        NodeKeys keys = NodeKeys.load(dataDir);
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
         int oldKek = keys.kek().primaryId();
-        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
         List<long[]> reports = new ArrayList<>();
 
         // when
@@ -112,10 +94,10 @@ class KeyLifecycleIT {
         assertThat(rewrapped).isEqualTo(PATIENTS);
         assertThat(reports).hasSizeGreaterThan(1);
         assertThat(reports.getLast()).containsExactly(PATIENTS, PATIENTS);
-        NodeKeys reloaded = NodeKeys.load(dataDir);
+        NodeKeys reloaded = NodeKeys.load(STORE.dataDir());
         assertThat(reloaded.kek().size()).isEqualTo(1);
         assertThat(reloaded.kek().primaryId()).isNotEqualTo(oldKek);
-        assertThat(Tables.count(server.dataSource(), "SELECT count(*) FROM data_keys WHERE kek_id <> "
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM data_keys WHERE kek_id <> "
                 + reloaded.kek().primaryId())).isZero();
         assertEveryRecordReads();
         assertThat(store.findCurrent(patient(0)).orElseThrow().content()).isEqualTo(content(0));
@@ -124,32 +106,32 @@ class KeyLifecycleIT {
     @Test
     void interruptedRotationShouldLeaveEveryRecordReadableAndResume() {
         // given
-        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.load(STORE.dataDir()),
                 Clock.systemUTC());
         assertThatThrownBy(() -> store.rotateKek((done, total) -> {
             if (done >= total / 3) {
                 throw new IllegalStateException("the operator pressed ctrl-c");
             }
         })).hasMessageContaining("ctrl-c");
-        assertThat(NodeKeys.load(dataDir).kek().size()).isEqualTo(2);
+        assertThat(NodeKeys.load(STORE.dataDir()).kek().size()).isEqualTo(2);
         assertEveryRecordReads();
 
         // when
-        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+        PostgresRecordStore restarted = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.load(STORE.dataDir()),
                 Clock.systemUTC());
         long rewrapped = restarted.rotateKek((done, total) -> { });
 
         // then
         assertThat(rewrapped).isLessThan(PATIENTS).isPositive();
-        assertThat(NodeKeys.load(dataDir).kek().size()).isEqualTo(1);
+        assertThat(NodeKeys.load(STORE.dataDir()).kek().size()).isEqualTo(1);
         assertEveryRecordReads();
     }
 
     @Test
     void writesDuringARotationShouldBeReadableAfterIt() {
         // given
-        NodeKeys keys = NodeKeys.load(dataDir);
-        PostgresRecordStore store = PostgresRecordStore.open(server.dataSource(), keys, Clock.systemUTC());
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
         ResourceKey latecomer = new ResourceKey("Patient", "latecomer");
 
         // when
@@ -162,20 +144,9 @@ class KeyLifecycleIT {
         store.write(List.of(new ResourceWrite.Put(latecomer, OptionalLong.empty(), content(1), IndexEntries.NONE)));
 
         // then
-        PostgresRecordStore restarted = PostgresRecordStore.open(server.dataSource(), NodeKeys.load(dataDir),
+        PostgresRecordStore restarted = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.load(STORE.dataDir()),
                 Clock.systemUTC());
         assertThat(restarted.typeHistory("Patient", null, 0, 2 * PATIENTS)).hasSizeGreaterThan(PATIENTS + 1);
         assertThat(restarted.findCurrent(latecomer).orElseThrow().content()).isEqualTo(content(1));
-    }
-
-    private static void deleteKeys() throws Exception {
-        Path keys = NodeKeys.keysDir(dataDir);
-        if (Files.exists(keys)) {
-            try (Stream<Path> files = Files.walk(keys)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
     }
 }

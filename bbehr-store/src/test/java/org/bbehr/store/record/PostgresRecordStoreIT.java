@@ -1,38 +1,18 @@
 package org.bbehr.store.record;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.RecordStoreContractTest;
-import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The record store contract on a real, embedded PostgreSQL. */
 class PostgresRecordStoreIT extends RecordStoreContractTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static PostgresServer server;
-    private static NodeKeys keys;
-
-    @BeforeAll
-    static void startServer() {
-        server = PostgresServer.start(PostgresServer.Options.in(dataDir));
-        keys = NodeKeys.loadOrCreate(dataDir);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final EmbeddedStore STORE = new EmbeddedStore();
 
     @Override
     protected RecordStore newStore(Clock clock) {
-        Tables.truncateAll(server.dataSource());
-        return PostgresRecordStore.open(server.dataSource(), keys, clock);
+        return PostgresRecordStore.open(STORE.dataSource(), STORE.keys(), clock);
     }
 }
