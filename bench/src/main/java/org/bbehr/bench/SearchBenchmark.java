@@ -149,8 +149,10 @@ public final class SearchBenchmark {
                 .append(String.join(" ", jvmOptions).replace(root, "")).append("`\n");
         s.append("- Server: `java -jar bbehr-app/target/bbehr.jar serve`, store mode `embedded`, a fresh data"
                 + " directory\n");
-        s.append("- Command: `").append(COMMAND).append("` (main class `org.bbehr.bench.SearchBenchmark`); the run took ")
-                .append(took.toSeconds()).append(" s\n");
+        s.append("- Command: `").append(COMMAND).append(baseline == null ? "" : " -Dbench.baselineJar=…")
+                .append("` (main class `org.bbehr.bench.SearchBenchmark`")
+                .append(baseline == null ? "" : "; the baseline jar built from commit 8845f6e, see bench/pom.xml")
+                .append("); the run took ").append(took.toSeconds()).append(" s\n");
         s.append(String.format(Locale.ROOT, "- Store when searched: %,d Patients and %,d Observations created by the"
                 + " benchmark (plus their encounters, conditions, medications, procedures and immunizations)\n\n",
                 stored.patients().length, stored.observations().length));
