@@ -59,6 +59,7 @@ public enum ErrorCode {
     RECORD_LEGAL_HOLD("EHR-5005", null),
     RECORD_TAMPERED("EHR-5006", null),
     STORE_UNAVAILABLE("EHR-5010", null),
+    STORE_IN_USE("EHR-5011", null),
 
     // 52xx: anchoring and verification
     VERIFY_TAMPERED("EHR-5200", null),

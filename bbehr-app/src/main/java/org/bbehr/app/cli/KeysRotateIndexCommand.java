@@ -83,7 +83,7 @@ final class KeysRotateIndexCommand implements Runnable {
     }
 
     private void offline(PrintWriter out) {
-        try (StoreOptions.Opened opened = storeOptions.open()) {
+        try (StoreOptions.Opened opened = storeOptions.openAlone("bbehr keys rotate-index --offline")) {
             FhirRecords records = FhirRecords.of(FhirContext.forR4(), opened.store(), opened.store(),
                     opened.keys().blindIndex());
             BlindIndexRotation.Result result = opened.store().rotateBlindIndex(records::indexEntriesOf,

@@ -19,7 +19,7 @@ final class KeysRotateKekCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        long rewrapped = storeOptions.apply(store -> store.rotateKek((done, total) -> {
+        long rewrapped = storeOptions.applyAlone("bbehr keys rotate-kek", store -> store.rotateKek((done, total) -> {
             out.print("\rre-wrapping data keys: " + done + " / " + total + progressBar(done, total));
             out.flush();
         }));

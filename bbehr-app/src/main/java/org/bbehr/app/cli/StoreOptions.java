@@ -8,6 +8,7 @@ import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
 import org.bbehr.store.postgres.ExternalPostgres;
 import org.bbehr.store.postgres.PostgresServer;
+import org.bbehr.store.postgres.StoreLock;
 import org.bbehr.store.record.PostgresRecordStore;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,10 +27,14 @@ final class StoreOptions {
     @Option(names = "--store-user", paramLabel = "USER", defaultValue = "bbehr", description = "Default: ${DEFAULT-VALUE}.")
     String user;
 
-    /** An open store and what it runs on; close it when done. */
-    record Opened(Database database, NodeKeys keys, PostgresRecordStore store) implements AutoCloseable {
+    /** An open store and what it runs on (and its lock, for a command that needs it alone); close it when done. */
+    record Opened(Database database, NodeKeys keys, PostgresRecordStore store, StoreLock lock)
+            implements AutoCloseable {
         @Override
         public void close() {
+            if (lock != null) {
+                lock.close();
+            }
             closeDatabase(database);
         }
     }
@@ -41,11 +46,30 @@ final class StoreOptions {
         }
     }
 
+    /** Like {@link #apply}, with the store to {@code command} alone (see {@link #openAlone}). */
+    <T> T applyAlone(String command, java.util.function.Function<PostgresRecordStore, T> action) {
+        try (Opened opened = openAlone(command)) {
+            return action.apply(opened.store());
+        }
+    }
+
     /**
      * @throws BbehrException {@code DATA_DIR_INVALID} when no external store is named and the data directory holds
      *     no embedded database: rather than create an empty one (and, say, rotate keys over it), the command stops
      */
     Opened open() {
+        return open(null);
+    }
+
+    /**
+     * Like {@link #open()}, for a command that changes what a running node holds in memory (its keys): refused with
+     * {@code STORE_IN_USE} while a node, or another such command, runs on the store's database.
+     */
+    Opened openAlone(String command) {
+        return open(command);
+    }
+
+    private Opened open(String alone) {
         if (url == null && !Files.isDirectory(dataDir.dataDir.resolve("postgres"))) {
             throw new BbehrException(ErrorCode.DATA_DIR_INVALID, "no embedded database in " + dataDir.dataDir
                     + ": give the data directory of the node (--data-dir), or its external database (--store-url)");
@@ -53,11 +77,17 @@ final class StoreOptions {
         Database database = url == null
                 ? PostgresServer.start(PostgresServer.Options.in(dataDir.dataDir))
                 : ExternalPostgres.connect(new ExternalPostgres.Options(url, user,
-                        System.getenv().getOrDefault("BBEHR_STORE_PASSWORD", ""), 2));
+                        System.getenv().getOrDefault("BBEHR_STORE_PASSWORD", ""), alone == null ? 2 : 3));
+        StoreLock lock = null;
         try {
+            lock = alone == null ? null : StoreLock.acquire(database.dataSource(), alone);
             NodeKeys keys = NodeKeys.load(dataDir.dataDir);
-            return new Opened(database, keys, PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC()));
+            return new Opened(database, keys, PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC()),
+                    lock);
         } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
             closeDatabase(database);
             throw e;
         }

@@ -12,6 +12,7 @@ import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
 import org.bbehr.store.postgres.ExternalPostgres;
 import org.bbehr.store.postgres.PostgresServer;
+import org.bbehr.store.postgres.StoreLock;
 import org.bbehr.store.record.PostgresRecordStore;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -60,6 +61,12 @@ class StoreConfiguration {
                     store.password() == null ? "" : store.password(), 20));
         }
 
+        /** The node has its store to itself: offline key rotations are refused while it runs (and it while they do). */
+        @Bean(destroyMethod = "close")
+        StoreLock storeLock(Database database) {
+            return StoreLock.acquire(database.dataSource(), "this node");
+        }
+
         @Bean
         NodeKeys nodeKeys(NodeProperties properties) {
             NodeProperties.Keys keys = properties.keys();
@@ -68,7 +75,7 @@ class StoreConfiguration {
         }
 
         @Bean
-        PostgresRecordStore recordStore(Database database, NodeKeys keys) {
+        PostgresRecordStore recordStore(Database database, StoreLock storeLock, NodeKeys keys) {
             return PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC());
         }
 

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bbehr keys rotate-index} as an operator runs it, with the packaged {@code bbehr} on an embedded PostgreSQL:
- * through the running node, on the store of a stopped node, and the node resuming an unfinished rotation by itself.
+ * through the running node, on the store of a stopped node (refused while a node runs on it), and the node resuming an
+ * unfinished rotation by itself.
  */
 class BlindIndexRotationCliIT {
 
@@ -93,6 +95,39 @@ class BlindIndexRotationCliIT {
             assertThat(log).contains("resuming it in the background");
             assertThat(NodeKeys.load(data).blindIndexKeyCount()).isEqualTo(1);
             assertEverySearchFinds(node, patients);
+        }
+    }
+
+    @Test
+    void offlineRotationShouldBeRefusedWhileANodeRunsOnTheSameExternalDatabase() throws Exception {
+        // given: a node on an external PostgreSQL
+        Path data = dir.resolve("data");
+        try (PostgresServer database = PostgresServer.start(PostgresServer.Options.in(dir.resolve("database")))) {
+            String[] offline = {"keys", "rotate-index", "--offline", "--data-dir", data.toString(), "--store-url",
+                database.jdbcUrl(), "--store-user", "postgres"};
+            Map<String, String> patients;
+            try (NodeProcess node = NodeProcess.serve(dir, "node.log", "--bbehr.store.mode=external",
+                    "--bbehr.store.url=" + database.jdbcUrl(), "--bbehr.store.username=postgres",
+                    "--bbehr.data-dir=" + data)) {
+                patients = writePatients(node, 3);
+                String keyset = Files.readString(NodeKeys.keysDir(data).resolve(NodeKeys.BLIND_INDEX_FILE));
+
+                // when
+                Result refused = bbehr(offline);
+
+                // then: nothing changed under the running node
+                assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+                assertThat(refused.output()).contains("bbehr: EHR-5011 bbehr keys rotate-index --offline needs the"
+                        + " store to itself");
+                assertThat(Files.readString(NodeKeys.keysDir(data).resolve(NodeKeys.BLIND_INDEX_FILE)))
+                        .isEqualTo(keyset);
+                assertEverySearchFinds(node, patients);
+            }
+
+            // when the node has stopped, the same command rotates
+            Result rotated = bbehr(offline);
+            assertThat(rotated.exitCode()).as(rotated.output()).isZero();
+            assertThat(rotated.output()).contains("blind-index key rotated; 3 resources re-indexed");
         }
     }
 

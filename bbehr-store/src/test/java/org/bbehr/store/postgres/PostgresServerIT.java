@@ -73,6 +73,36 @@ class PostgresServerIT {
     }
 
     @Test
+    void storeLockShouldHaveOneOwnerAtATimeAndBeFreedWhenItsOwnerGoes() throws Exception {
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // given
+            StoreLock node = StoreLock.acquire(server.dataSource(), "the node");
+
+            // then a second owner is refused, however often it asks
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> StoreLock.acquire(server.dataSource(), "bbehr keys rotate-kek"))
+                        .isInstanceOfSatisfying(BbehrException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.STORE_IN_USE);
+                            assertThat(e.getMessage()).startsWith("bbehr keys rotate-kek needs the store to itself");
+                        });
+            }
+
+            // when the owner lets go, the next one has it
+            node.close();
+            StoreLock command = StoreLock.acquire(server.dataSource(), "bbehr keys rotate-kek");
+
+            // when the owner's connection ends without letting go (a killed process), the lock goes with it
+            execute(server, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND granted");
+            try (StoreLock next = StoreLock.acquire(server.dataSource(), "the node")) {
+                assertThatThrownBy(() -> StoreLock.acquire(server.dataSource(), "bbehr keys rotate-kek"))
+                        .isInstanceOf(BbehrException.class);
+            }
+            command.close();
+        }
+    }
+
+    @Test
     void restartedServerShouldKeepTheDataOnItsFixedPort() throws Exception {
         // given
         int port = freePort();
