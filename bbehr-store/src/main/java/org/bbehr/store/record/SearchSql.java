@@ -19,6 +19,7 @@ import org.bbehr.core.search.Criterion;
 import org.bbehr.core.search.SearchPage;
 import org.bbehr.core.search.SearchQuery;
 import org.bbehr.core.search.SortKey;
+import org.postgresql.PGStatement;
 
 /**
  * A {@link SearchQuery} as one SQL statement on the resources' state rows: each clause is one or more
@@ -90,8 +91,16 @@ final class SearchSql {
         }
     }
 
+    /**
+     * The statement, planned by PostgreSQL for its values on every execution: never a server-side prepared statement
+     * (the driver's prepare threshold 0), since PostgreSQL switches a prepared statement to a generic plan after five
+     * executions, and a generic plan does not know which value is selective. For {@code Observation?patient&code} on
+     * 100,000 vital signs it drove from the code's 20,000 rows instead of the patient's 49: 300 ms instead of 1.
+     * Planning each search costs well under a millisecond.
+     */
     private PreparedStatement prepare(Connection c) throws SQLException {
         PreparedStatement statement = c.prepareStatement(sql.toString());
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
         for (int i = 0; i < parameters.size(); i++) {
             statement.setObject(i + 1, parameters.get(i));
         }
