@@ -61,6 +61,10 @@ public enum ErrorCode {
     STORE_UNAVAILABLE("EHR-5010", null),
     STORE_IN_USE("EHR-5011", null),
 
+    // 53xx: access to records
+    ACCESS_FORBIDDEN("EHR-5301", null),
+    SEARCH_PAGE_NOT_YOURS("EHR-5302", null),
+
     // 52xx: anchoring and verification
     VERIFY_TAMPERED("EHR-5200", null),
     VERIFY_NO_CHAIN("EHR-5201", null),

@@ -21,6 +21,8 @@ import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffMember;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.Deployment;
+import org.bbehr.core.ledger.ConsentLedger;
+import org.bbehr.core.ledger.Directory;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.LedgerEvent;
@@ -42,7 +44,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /** The {@link Ledger} port on any Ethereum JSON-RPC endpoint, through web3j; standard RPC methods only. */
-public final class Web3jLedger implements Ledger, AutoCloseable {
+public final class Web3jLedger implements Ledger, Directory, ConsentLedger, AutoCloseable {
 
     private final Web3j web3j;
     private final Deployment deployment;

@@ -68,7 +68,7 @@ public final class AnchoringBenchmark {
             PostgresRecordStore store = PostgresRecordStore.open(database.dataSource(),
                     NodeKeys.loadOrCreate(dir.path().resolve("db")), Clock.systemUTC());
             PostgresAnchorJournal journal = new PostgresAnchorJournal(database.dataSource(), Clock.systemUTC());
-            Anchorer anchorer = new Anchorer(journal, hospital.ledger(), AnchorSettings.defaults(), Clock.systemUTC());
+            Anchorer anchorer = new Anchorer(journal, hospital.ledger(), hospital.ledger(), AnchorSettings.defaults(), Clock.systemUTC());
             try (AnchorLoop loop = AnchorLoop.start(anchorer)) {
                 List<Long> latencies = latencies(store, journal);
                 results = ingestAndVerify(store, journal, hospital, latencies);

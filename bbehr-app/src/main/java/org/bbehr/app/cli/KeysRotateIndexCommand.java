@@ -4,7 +4,12 @@ import ca.uhn.fhir.context.FhirContext;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.bbehr.app.fhir.FhirRecords;
+import org.bbehr.app.fhir.RecordIntegrity;
+import org.bbehr.core.access.AllowAllPolicy;
+import org.bbehr.core.access.NoOpAuditTrail;
+import org.bbehr.core.access.RecordAccess;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.store.record.BlindIndexRotation;
@@ -84,8 +89,9 @@ final class KeysRotateIndexCommand implements Runnable {
 
     private void offline(PrintWriter out) {
         try (StoreOptions.Opened opened = storeOptions.openAlone("bbehr keys rotate-index --offline")) {
-            FhirRecords records = FhirRecords.of(FhirContext.forR4(), opened.store(), opened.store(),
-                    opened.keys().blindIndex());
+            FhirRecords records = FhirRecords.of(FhirContext.forR4(), new RecordAccess(new RecordAccess.Parts(
+                    opened.store(), opened.store(), Optional.empty(), opened.keys().blindIndex(),
+                    AllowAllPolicy.INSTANCE, NoOpAuditTrail.INSTANCE)), RecordIntegrity.NONE);
             BlindIndexRotation.Result result = opened.store().rotateBlindIndex(records::indexEntriesOf,
                     BlindIndexRotation.Options.defaults(), (done, total) -> showProgress(out, done, total));
             out.println();

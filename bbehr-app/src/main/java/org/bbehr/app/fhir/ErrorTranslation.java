@@ -34,6 +34,7 @@ public final class ErrorTranslation {
             case INVALID_INPUT, SEARCH_INVALID_VALUE, SEARCH_UNSUPPORTED, SEARCH_PROTECTED_FIELD ->
                     new InvalidRequestException(message);
             case RECORD_NOT_FOUND -> new ResourceNotFoundException(message);
+            case ACCESS_FORBIDDEN -> new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(message);
             case RECORD_VERSION_CONFLICT -> new PreconditionFailedException(message);
             case RECORD_REFERENCED -> new ResourceVersionConflictException(message);
             case RECORD_ERASED -> new ResourceGoneException(message);

@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.bbehr.app.search.FhirSearch;
+import org.bbehr.core.access.Actor;
+import org.bbehr.core.access.RecordAccess;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
 import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
-import org.bbehr.core.record.RecordStore;
-import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -32,8 +31,9 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * FHIR interactions on the record store: every write validated, serialized once to the exact bytes that are
- * stored, and indexed; every read parsed from those bytes with the version's id and time added to {@code meta}.
+ * FHIR interactions on the records, all through the one door ({@link RecordAccess}) for the acting {@link Actor}: every
+ * write validated, serialized once to the exact bytes that are stored, indexed and labelled for access decisions;
+ * every read parsed from those bytes with the version's id and time added to {@code meta}.
  */
 public final class FhirRecords {
 
@@ -41,38 +41,29 @@ public final class FhirRecords {
     public record Written(StoredVersion version, boolean created, IBaseResource resource) {}
 
     private final FhirContext context;
-    private final RecordStore store;
-    private final org.bbehr.core.crypto.BlindIndex blindIndex;
+    private final RecordAccess access;
     private final IndexExtractor indexer;
+    private final AccessLabeller labeller;
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
     private final RecordIntegrity integrity;
 
     private final FhirSearch search;
 
-    /** The records of a node: its store and search index, and its blind index for protected values. */
-    public static FhirRecords of(FhirContext context, RecordStore store, RecordSearch recordSearch,
-            org.bbehr.core.crypto.BlindIndex blindIndex) {
-        return of(context, store, recordSearch, blindIndex, RecordIntegrity.NONE);
+    /** The records of a node behind its door, with the anchoring shown on read and checked by {@code $verify}. */
+    public static FhirRecords of(FhirContext context, RecordAccess access, RecordIntegrity integrity) {
+        return new FhirRecords(context, access, new IndexExtractor(context, access.blindIndex()), integrity);
     }
 
-    /** The records of a node, with the anchoring shown on read and checked by {@code $verify}. */
-    public static FhirRecords of(FhirContext context, RecordStore store, RecordSearch recordSearch,
-            org.bbehr.core.crypto.BlindIndex blindIndex, RecordIntegrity integrity) {
-        return new FhirRecords(context, store, recordSearch, blindIndex, new IndexExtractor(context, blindIndex),
-                integrity);
-    }
-
-    FhirRecords(FhirContext context, RecordStore store, RecordSearch recordSearch,
-            org.bbehr.core.crypto.BlindIndex blindIndex, IndexExtractor indexer, RecordIntegrity integrity) {
+    FhirRecords(FhirContext context, RecordAccess access, IndexExtractor indexer, RecordIntegrity integrity) {
         this.context = context;
-        this.store = store;
-        this.blindIndex = blindIndex;
+        this.access = access;
         this.indexer = indexer;
+        this.labeller = new AccessLabeller(indexer.searchIndexer());
         this.validator = new StructuralValidator(context);
-        this.criteria = new ConditionalCriteria(store, indexer);
-        this.search = new FhirSearch(context, recordSearch, indexer.searchIndexer(), blindIndex,
+        this.search = new FhirSearch(context, access, indexer.searchIndexer(), access.blindIndex(),
                 indexer::identifierQueryTokens, this::searchReader);
+        this.criteria = new ConditionalCriteria(search);
         this.integrity = integrity;
     }
 
@@ -90,51 +81,44 @@ public final class FhirRecords {
         return context;
     }
 
-    RecordStore store() {
-        return store;
+    /** The door every record passes through. */
+    RecordAccess access() {
+        return access;
     }
 
     ConditionalCriteria criteria() {
         return criteria;
     }
 
-    public Written create(IBaseResource resource, String ifNoneExist) {
-        return writing(() -> createNow(resource, ifNoneExist));
-    }
-
-    private Written createNow(IBaseResource resource, String ifNoneExist) {
+    public Written create(Actor actor, IBaseResource resource, String ifNoneExist) {
         String type = resource.fhirType();
-        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-            List<ResourceKey> matches = criteria.resolve(type, ifNoneExist);
-            if (matches.size() > 1) {
-                throw new PreconditionFailedException("If-None-Exist matched " + matches.size() + " resources");
+        ResourceKey[] existing = {null};
+        List<StoredVersion> stored = access.write(actor, () -> {
+            if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                Optional<ResourceKey> match = criteria.resolveAtMostOne(actor, type, ifNoneExist, "If-None-Exist");
+                if (match.isPresent()) {
+                    existing[0] = match.get();
+                    return List.of();
+                }
             }
-            if (matches.size() == 1) {
-                StoredVersion existing = current(matches.getFirst());
-                return new Written(existing, false, toResource(existing));
-            }
+            return List.of(prepare(actor, new ResourceKey(type, newId()), resource, OptionalLong.of(0), false));
+        });
+        if (existing[0] != null) {
+            StoredVersion found = current(actor, existing[0]);
+            return new Written(found, false, toResource(found));
         }
-        ResourceKey key = new ResourceKey(type, newId());
-        StoredVersion stored = store.write(List.of(prepare(key, resource, OptionalLong.of(0), false))).getFirst();
-        return new Written(stored, true, toResource(stored));
+        return new Written(stored.getFirst(), true, toResource(stored.getFirst()));
     }
 
-    public Written update(ResourceKey key, IBaseResource resource, OptionalLong ifMatch) {
+    public Written update(Actor actor, ResourceKey key, IBaseResource resource, OptionalLong ifMatch) {
         String bodyId = resource.getIdElement().getIdPart();
         if (bodyId == null || !bodyId.equals(key.id())) {
             throw new InvalidRequestException("the resource's id (" + bodyId + ") must equal the id in the URL ("
                     + key.id() + ")");
         }
-        StoredVersion stored = writing(() -> store.write(List.of(prepare(key, resource, ifMatch, false))).getFirst());
+        StoredVersion stored = access.write(actor, () -> List.of(prepare(actor, key, resource, ifMatch, false)))
+                .getFirst();
         return new Written(stored, stored.version() == 1, toResource(stored));
-    }
-
-    /**
-     * Runs a write that makes blind-index tokens and stores them while the blind index's primary key cannot change,
-     * so that a key rotation's re-index never misses tokens made under the old key.
-     */
-    <T> T writing(java.util.function.Supplier<T> write) {
-        return blindIndex.withStablePrimary(write);
     }
 
     /**
@@ -145,33 +129,32 @@ public final class FhirRecords {
         return indexer.extract(parse(stored));
     }
 
-    /** Deletes the resource; deleting one that is missing or already deleted changes nothing. */
-    public OptionalLong delete(ResourceKey key, OptionalLong ifMatch) {
-        var current = store.findCurrent(key);
+    /**
+     * Deletes the resource; deleting one that is missing, already deleted or hidden from the actor changes nothing
+     * (and answers the same).
+     */
+    public OptionalLong delete(Actor actor, ResourceKey key, OptionalLong ifMatch) {
+        var current = access.findCurrent(actor, key);
         if (current.isEmpty() || current.get().deleted()) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(store.write(List.of(new ResourceWrite.Delete(key, ifMatch))).getFirst().version());
+        return OptionalLong.of(access.write(actor, () -> List.of(new ResourceWrite.Delete(key, ifMatch))).getFirst()
+                .version());
     }
 
-    public IBaseResource read(ResourceKey key) {
-        AnchoredVersion read = readCurrent(key);
+    public IBaseResource read(Actor actor, ResourceKey key) {
+        AnchoredVersion read = readCurrent(actor, key);
         return toResource(read.version(), read.anchor());
     }
 
-    public IBaseResource vread(ResourceKey key, long version) {
-        AnchoredVersion read = readVersion(key, version);
+    public IBaseResource vread(Actor actor, ResourceKey key, long version) {
+        AnchoredVersion read = readVersion(actor, key, version);
         return toResource(read.version(), read.anchor());
-    }
-
-    /** A version that is not a deletion. */
-    StoredVersion version(ResourceKey key, long version) {
-        return checkedVersion(key, version, store.findVersion(key, version).orElse(null));
     }
 
     /** A version that is not a deletion, with its anchoring: one look-up where the store can. */
-    AnchoredVersion readVersion(ResourceKey key, long version) {
-        AnchoredVersion read = integrity.findVersion(store, key, version).orElse(null);
+    AnchoredVersion readVersion(Actor actor, ResourceKey key, long version) {
+        AnchoredVersion read = access.findVersionAnchored(actor, key, version).orElse(null);
         checkedVersion(key, version, read == null ? null : read.version());
         return read;
     }
@@ -187,18 +170,18 @@ public final class FhirRecords {
     }
 
     /** The patient and every current resource that references it, and what those reference in turn. */
-    public List<IBaseResource> everything(ResourceKey patient) {
+    public List<IBaseResource> everything(Actor actor, ResourceKey patient) {
         Set<ResourceKey> keys = new LinkedHashSet<>();
         keys.add(patient);
-        current(patient);
-        List<ResourceKey> referencing = store.findReferencing(patient);
+        current(actor, patient);
+        List<ResourceKey> referencing = access.findReferencing(actor, patient);
         keys.addAll(referencing);
         for (ResourceKey key : referencing) {
-            store.findCurrent(key).ifPresent(v -> keys.addAll(indexer.localReferences(parse(v))));
+            access.findCurrent(actor, key).ifPresent(v -> keys.addAll(indexer.localReferences(parse(v))));
         }
         List<IBaseResource> resources = new ArrayList<>();
         for (ResourceKey key : keys) {
-            store.findCurrent(key).filter(v -> !v.deleted()).map(this::toResource).ifPresent(resources::add);
+            access.findCurrent(actor, key).filter(v -> !v.deleted()).map(this::toResource).ifPresent(resources::add);
         }
         return resources;
     }
@@ -207,11 +190,11 @@ public final class FhirRecords {
      * Verifies every version of a resource, or, for a Patient, of everything in its compartment (the patient and
      * the current resources that reference it), listing each version.
      */
-    public org.hl7.fhir.r4.model.Parameters verify(ResourceKey key) {
+    public org.hl7.fhir.r4.model.Parameters verify(Actor actor, ResourceKey key) {
         List<ResourceKey> keys = new ArrayList<>();
         keys.add(key);
         if (key.type().equals("Patient")) {
-            keys.addAll(store.findReferencing(key));
+            keys.addAll(access.findReferencing(actor, key));
         }
         var verifier = integrity.verifier();
         var scope = org.bbehr.core.verify.VerifyScope.of(keys);
@@ -225,7 +208,9 @@ public final class FhirRecords {
      * What a third party needs to check one version without this node: its exact stored bytes, its salt, the leaf's
      * fields, the root and the proof, and the contract to ask.
      */
-    public org.hl7.fhir.r4.model.Parameters proof(ResourceKey key, long version) {
+    public org.hl7.fhir.r4.model.Parameters proof(Actor actor, ResourceKey key, long version) {
+        // the proof carries the version's exact bytes: only for an actor that may read it
+        version(actor, key, version);
         var found = new java.util.ArrayList<org.bbehr.core.verify.VersionEvidence>();
         integrity.evidence().forEachPage(org.bbehr.core.verify.VerifyScope.of(List.of(key)),
                 page -> page.stream().filter(e -> e.version() == version).forEach(found::add));
@@ -241,9 +226,10 @@ public final class FhirRecords {
                 done -> { }));
     }
 
-    /** Validates, serializes and indexes a resource for a write, without writing it. */
-    ResourceWrite.Put prepare(ResourceKey key, IBaseResource resource, OptionalLong expected, boolean inTransaction) {
-        return prepareValidated(key, resource, expected, Set.of(), validate(resource, inTransaction));
+    /** Validates, serializes, indexes and labels a resource for a write, without writing it. */
+    ResourceWrite.Put prepare(Actor actor, ResourceKey key, IBaseResource resource, OptionalLong expected,
+            boolean inTransaction) {
+        return prepareValidated(actor, key, resource, expected, Set.of(), validate(resource, inTransaction));
     }
 
     /**
@@ -255,14 +241,15 @@ public final class FhirRecords {
     }
 
     /**
-     * Serializes and indexes a resource that {@link #validate} passed, whose {@code references} it returned: each must
-     * name a resource that exists or one of {@code writtenAlongside}, those the same transaction writes.
+     * Serializes, indexes and labels a resource that {@link #validate} passed, whose {@code references} it returned:
+     * each must name a resource that exists and that the actor may see, or one of {@code writtenAlongside}, those the
+     * same transaction writes (a hidden target gets the same answer as one that does not exist).
      */
-    ResourceWrite.Put prepareValidated(ResourceKey key, IBaseResource resource, OptionalLong expected,
+    ResourceWrite.Put prepareValidated(Actor actor, ResourceKey key, IBaseResource resource, OptionalLong expected,
             Set<ResourceKey> writtenAlongside, List<IBaseReference> references) {
-        ResourceWrite.Put put = serialize(key, resource, expected, references);
+        ResourceWrite.Put put = serialize(actor, key, resource, expected, references);
         for (ResourceKey target : put.index().references()) {
-            if (!target.equals(key) && !writtenAlongside.contains(target) && !store.isLive(target)) {
+            if (!target.equals(key) && !writtenAlongside.contains(target) && !access.isLive(actor, target)) {
                 throw new InvalidRequestException(resource.fhirType() + " references " + target
                         + ", which does not exist on this server");
             }
@@ -270,7 +257,7 @@ public final class FhirRecords {
         return put;
     }
 
-    private ResourceWrite.Put serialize(ResourceKey key, IBaseResource resource, OptionalLong expected,
+    private ResourceWrite.Put serialize(Actor actor, ResourceKey key, IBaseResource resource, OptionalLong expected,
             List<IBaseReference> references) {
         resource.setId(new IdType(key.type(), key.id()));
         Meta meta = ((Resource) resource).getMeta();
@@ -281,7 +268,12 @@ public final class FhirRecords {
             ((Resource) resource).setMeta(null);
         }
         byte[] content = jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-        return new ResourceWrite.Put(key, expected, content, indexer.extract(resource, Optional.of(references)));
+        var index = indexer.extract(resource, Optional.of(references));
+        ResourceKey context = AccessLabeller.securityContextOf(resource);
+        var contextLabels = context == null ? null
+                : access.findCurrent(actor, context).map(StoredVersion::labels).orElse(null);
+        return new ResourceWrite.Put(key, expected, content, index, labeller.labels(key, resource, index,
+                contextLabels));
     }
 
     /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */
@@ -306,7 +298,8 @@ public final class FhirRecords {
     Function<List<ResourceKey>, List<IBaseResource>> searchReader(RequestDetails request) {
         boolean stubs = StoredJsonResponses.everyInterceptorLeavesReadsAlone(request)
                 && request.getParameters().keySet().stream().noneMatch(name -> name.startsWith("_include"));
-        return keys -> stubs ? toStubs(store.findLive(keys)) : toResources(store.findLive(keys));
+        Actor actor = RequestActors.of(request);
+        return keys -> stubs ? toStubs(access.findLive(actor, keys)) : toResources(access.findLive(actor, keys));
     }
 
     /** Versions as stubs carrying their stored bytes, or as resources where the bytes cannot be written as they are. */
@@ -334,13 +327,18 @@ public final class FhirRecords {
     }
 
     /** The current version, if it is not a deletion. */
-    StoredVersion current(ResourceKey key) {
-        return checkedCurrent(key, store.findCurrent(key).orElse(null));
+    StoredVersion current(Actor actor, ResourceKey key) {
+        return checkedCurrent(key, access.findCurrent(actor, key).orElse(null));
+    }
+
+    /** A version that is not a deletion. */
+    StoredVersion version(Actor actor, ResourceKey key, long version) {
+        return checkedVersion(key, version, access.findVersion(actor, key, version).orElse(null));
     }
 
     /** The current version, if it is not a deletion, with its anchoring: one look-up where the store can. */
-    AnchoredVersion readCurrent(ResourceKey key) {
-        AnchoredVersion read = integrity.findCurrent(store, key).orElse(null);
+    AnchoredVersion readCurrent(Actor actor, ResourceKey key) {
+        AnchoredVersion read = access.findCurrentAnchored(actor, key).orElse(null);
         checkedCurrent(key, read == null ? null : read.version());
         return read;
     }

@@ -18,9 +18,10 @@ public final class PatientProvider extends TypeProvider {
 
     /** The patient and the current resources that reference it, and what those reference. */
     @Operation(name = "$everything", idempotent = true, bundleType = ca.uhn.fhir.model.valueset.BundleTypeEnum.SEARCHSET)
-    public Bundle everything(@IdParam IdType id) {
+    public Bundle everything(@IdParam IdType id, ca.uhn.fhir.rest.api.server.RequestDetails request) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-        for (IBaseResource resource : records.everything(new ResourceKey("Patient", id.getIdPart()))) {
+        for (IBaseResource resource : records.everything(RequestActors.of(request),
+                new ResourceKey("Patient", id.getIdPart()))) {
             bundle.addEntry().setResource((Resource) resource)
                     .setFullUrl(resource.getIdElement().toUnqualifiedVersionless().getValue());
         }

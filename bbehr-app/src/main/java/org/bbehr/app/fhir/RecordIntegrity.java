@@ -8,11 +8,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
-import org.bbehr.core.anchor.AnchoredReads;
-import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
-import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.ResourceKey;
-import org.bbehr.core.record.StoredVersion;
 import org.bbehr.core.verify.EvidenceSource;
 import org.bbehr.core.verify.RecordVerifier;
 
@@ -22,28 +18,22 @@ import org.bbehr.core.verify.RecordVerifier;
  */
 public final class RecordIntegrity {
 
-    public static final RecordIntegrity NONE = new RecordIntegrity(null, null, null, null, null);
+    public static final RecordIntegrity NONE = new RecordIntegrity(null, null, null, null);
 
     private final AnchorStates states;
-    private final AnchoredReads reads;
     private final Supplier<RecordVerifier> verifier;
     private final EvidenceSource evidence;
     private final String recordAnchor;
 
     /**
      * @param states the anchor states, or null
-     * @param reads reads of a version with its anchoring, from the same records as {@code states}; null with them
      * @param verifier gives a verifier (it may throw while the node's hospital is unknown), or null
      * @param evidence the store's evidence, for proofs of single versions, or null
      * @param recordAnchor the RecordAnchor contract's address, or null
      */
-    public RecordIntegrity(AnchorStates states, AnchoredReads reads, Supplier<RecordVerifier> verifier,
-            EvidenceSource evidence, String recordAnchor) {
-        if ((states == null) != (reads == null)) {
-            throw new IllegalArgumentException("anchor states and anchored reads come together");
-        }
+    public RecordIntegrity(AnchorStates states, Supplier<RecordVerifier> verifier, EvidenceSource evidence,
+            String recordAnchor) {
         this.states = states;
-        this.reads = reads;
         this.verifier = verifier;
         this.evidence = evidence;
         this.recordAnchor = recordAnchor;
@@ -67,21 +57,6 @@ public final class RecordIntegrity {
 
     Optional<AnchorState> stateOf(ResourceKey key, long version) {
         return states == null ? Optional.empty() : states.find(key, version);
-    }
-
-    /** The current version with its anchoring (empty without anchoring), in one look-up where the store can. */
-    Optional<AnchoredVersion> findCurrent(RecordStore store, ResourceKey key) {
-        return reads == null ? store.findCurrent(key).map(RecordIntegrity::unanchored) : reads.findCurrentAnchored(key);
-    }
-
-    /** One version with its anchoring (empty without anchoring), in one look-up where the store can. */
-    Optional<AnchoredVersion> findVersion(RecordStore store, ResourceKey key, long version) {
-        return reads == null ? store.findVersion(key, version).map(RecordIntegrity::unanchored)
-                : reads.findVersionAnchored(key, version);
-    }
-
-    private static AnchoredVersion unanchored(StoredVersion version) {
-        return new AnchoredVersion(version, Optional.empty());
     }
 
     /** The states of several versions, looked up at once. */

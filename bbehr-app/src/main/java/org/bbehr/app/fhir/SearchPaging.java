@@ -7,7 +7,8 @@ import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 /**
  * The server's store of results being paged through, in memory, oldest dropped first. A result that already has an
  * id (a search stores its results when it runs, so that its {@code self} link can name them) keeps it instead of
- * being stored twice. Results hold resource keys, never search values.
+ * being stored twice. Results hold resource keys, never search values, and are bound to the actor that made the
+ * search.
  */
 final class SearchPaging extends FifoMemoryPagingProvider {
 
@@ -19,6 +20,17 @@ final class SearchPaging extends FifoMemoryPagingProvider {
 
     SearchPaging(int capacity) {
         super(capacity);
+    }
+
+    /**
+     * The results stored under {@code id}, for the actor that made the search only: to anyone else they are as
+     * unknown as an expired id.
+     */
+    @Override
+    public synchronized IBundleProvider retrieveResultList(RequestDetails request, String id) {
+        IBundleProvider results = super.retrieveResultList(request, id);
+        return results == null || org.bbehr.app.search.FhirSearch.madeBy(results, RequestActors.of(request))
+                ? results : null;
     }
 
     @Override

@@ -32,8 +32,9 @@ public final class SystemProvider {
     }
 
     @History
-    public IBundleProvider history(@Since InstantType since) {
+    public IBundleProvider history(@Since InstantType since, RequestDetails request) {
+        org.bbehr.core.access.Actor actor = RequestActors.of(request);
         return new HistoryBundle(records, (offset, count) ->
-                records.store().typeHistory(null, HistoryBundle.instant(since), offset, count));
+                records.access().typeHistory(actor, null, HistoryBundle.instant(since), offset, count));
     }
 }

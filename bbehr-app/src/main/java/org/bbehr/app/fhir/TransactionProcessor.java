@@ -3,15 +3,16 @@ package org.bbehr.app.fhir;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.bbehr.core.BbehrException;
+import org.bbehr.core.access.Actor;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -52,7 +53,7 @@ final class TransactionProcessor {
 
     Bundle process(Bundle bundle, RequestDetails request) {
         return switch (bundle.getType()) {
-            case TRANSACTION -> records.writing(() -> transaction(bundle, request));
+            case TRANSACTION -> transaction(bundle, request);
             case BATCH -> batch(bundle, request);
             default -> throw new InvalidRequestException("a Bundle posted to the server's base must be a transaction "
                     + "or a batch, not " + (bundle.getType() == null ? "untyped" : bundle.getType().toCode()));
@@ -60,10 +61,30 @@ final class TransactionProcessor {
     }
 
     private Bundle transaction(Bundle bundle, RequestDetails request) {
+        Actor actor = RequestActors.of(request);
         List<Planned> plans = new ArrayList<>();
+        List<Planned> writing = new ArrayList<>();
+        // planned and prepared inside the door's write, so its identifier tokens and search tokens are made under the
+        // blind index's stable primary key
+        List<StoredVersion> stored = records.access().write(actor,
+                () -> prepare(actor, bundle, request, plans, writing));
+        Map<Planned, StoredVersion> result = new HashMap<>();
+        for (int i = 0; i < writing.size(); i++) {
+            result.put(writing.get(i), stored.get(i));
+        }
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        for (Planned plan : plans) {
+            response.addEntry(respond(actor, plan, result.get(plan)));
+        }
+        return response;
+    }
+
+    /** Resolves every entry into {@code plans}, and returns the writes, of the entries added to {@code writing}. */
+    private List<ResourceWrite> prepare(Actor actor, Bundle bundle, RequestDetails request, List<Planned> plans,
+            List<Planned> writing) {
         Map<String, ResourceKey> byFullUrl = new HashMap<>();
         for (BundleEntryComponent entry : bundle.getEntry()) {
-            Planned plan = plan(entry);
+            Planned plan = plan(actor, entry);
             plans.add(plan);
             if (entry.hasFullUrl() && plan.key != null) {
                 byFullUrl.put(entry.getFullUrl(), plan.key);
@@ -82,7 +103,6 @@ final class TransactionProcessor {
         Map<String, ResourceKey> resolved = new HashMap<>();
         Set<ResourceKey> known = new HashSet<>(written);
         List<ResourceWrite> writes = new ArrayList<>();
-        List<Planned> writing = new ArrayList<>();
         for (Planned plan : plans) {
             HTTPVerb method = plan.entry.getRequest().getMethod();
             if (method == HTTPVerb.GET || plan.noOp) {
@@ -97,25 +117,17 @@ final class TransactionProcessor {
                 Resource resource = plan.entry.getResource();
                 // the structural walk also finds every reference, which is then pointed at its entry's resource
                 List<IBaseReference> references = records.validate(resource, true);
-                rewriteReferences(references, byFullUrl, resolved, known);
+                rewriteReferences(actor, references, byFullUrl, resolved, known);
                 profileValidator.validateIfRequested(resource, request);
-                writes.add(records.prepareValidated(plan.key, resource, ifMatch(plan.entry), known, references));
+                writes.add(records.prepareValidated(actor, plan.key, resource, expected(plan.entry), known,
+                        references));
             }
             writing.add(plan);
         }
-        List<StoredVersion> stored = records.store().write(writes);
-        Map<Planned, StoredVersion> result = new HashMap<>();
-        for (int i = 0; i < writing.size(); i++) {
-            result.put(writing.get(i), stored.get(i));
-        }
-        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
-        for (Planned plan : plans) {
-            response.addEntry(respond(plan, result.get(plan)));
-        }
-        return response;
+        return writes;
     }
 
-    private Planned plan(BundleEntryComponent entry) {
+    private Planned plan(Actor actor, BundleEntryComponent entry) {
         Planned plan = new Planned(entry);
         HTTPVerb method = entry.getRequest().getMethod();
         String url = entry.getRequest().getUrl();
@@ -127,10 +139,10 @@ final class TransactionProcessor {
                 Resource resource = requireResource(entry);
                 String ifNoneExist = entry.getRequest().getIfNoneExist();
                 if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                    List<ResourceKey> matches = records.criteria().resolve(resource.fhirType(), ifNoneExist);
-                    requireAtMostOne(matches, "If-None-Exist");
-                    if (matches.size() == 1) {
-                        plan.key = matches.getFirst();
+                    Optional<ResourceKey> match = records.criteria().resolveAtMostOne(actor, resource.fhirType(),
+                            ifNoneExist, "If-None-Exist");
+                    if (match.isPresent()) {
+                        plan.key = match.get();
                         plan.matchedExisting = true;
                         plan.noOp = true;
                         return plan;
@@ -141,13 +153,10 @@ final class TransactionProcessor {
             case PUT -> {
                 Resource resource = requireResource(entry);
                 if (url.contains("?")) {
-                    List<ResourceKey> matches = records.criteria().resolve(resource.fhirType(), url);
-                    requireAtMostOne(matches, "conditional update");
-                    plan.key = matches.isEmpty()
-                            ? new ResourceKey(resource.fhirType(), resource.hasIdElement()
-                                    && resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart()
-                                    : FhirRecords.newId())
-                            : matches.getFirst();
+                    plan.key = records.criteria().resolveAtMostOne(actor, resource.fhirType(), url,
+                            "conditional update").orElseGet(() -> new ResourceKey(resource.fhirType(),
+                                    resource.hasIdElement() && resource.getIdElement().hasIdPart()
+                                            ? resource.getIdElement().getIdPart() : FhirRecords.newId()));
                     resource.setId(plan.key.id());
                 } else {
                     plan.key = ResourceKey.parse(stripBase(url));
@@ -160,13 +169,13 @@ final class TransactionProcessor {
             case DELETE -> {
                 if (url.contains("?")) {
                     String type = url.substring(0, url.indexOf('?'));
-                    List<ResourceKey> matches = records.criteria().resolve(type, url);
-                    requireAtMostOne(matches, "conditional delete");
-                    plan.noOp = matches.isEmpty();
-                    plan.key = matches.isEmpty() ? null : matches.getFirst();
+                    Optional<ResourceKey> match = records.criteria().resolveAtMostOne(actor, type, url,
+                            "conditional delete");
+                    plan.noOp = match.isEmpty();
+                    plan.key = match.orElse(null);
                 } else {
                     plan.key = ResourceKey.parse(stripBase(url));
-                    var current = records.store().findCurrent(plan.key);
+                    var current = records.access().findCurrent(actor, plan.key);
                     plan.noOp = current.isEmpty() || current.get().deleted();
                 }
             }
@@ -177,15 +186,15 @@ final class TransactionProcessor {
         return plan;
     }
 
-    private BundleEntryComponent respond(Planned plan, StoredVersion stored) {
+    private BundleEntryComponent respond(Actor actor, Planned plan, StoredVersion stored) {
         BundleEntryComponent out = new BundleEntryComponent();
         HTTPVerb method = plan.entry.getRequest().getMethod();
         if (method == HTTPVerb.GET) {
-            out.setResource((Resource) records.read(plan.key)).getResponse().setStatus("200 OK");
+            out.setResource((Resource) records.read(actor, plan.key)).getResponse().setStatus("200 OK");
         } else if (method == HTTPVerb.DELETE) {
             out.getResponse().setStatus("204 No Content");
         } else if (plan.matchedExisting) {
-            StoredVersion existing = records.current(plan.key);
+            StoredVersion existing = records.current(actor, plan.key);
             out.getResponse().setStatus("200 OK").setLocation(location(existing))
                     .setEtag("W/\"" + existing.version() + "\"");
         } else {
@@ -197,7 +206,7 @@ final class TransactionProcessor {
         return out;
     }
 
-    private void rewriteReferences(List<IBaseReference> references, Map<String, ResourceKey> byFullUrl,
+    private void rewriteReferences(Actor actor, List<IBaseReference> references, Map<String, ResourceKey> byFullUrl,
             Map<String, ResourceKey> resolved, Set<ResourceKey> known) {
         for (IBaseReference reference : references) {
             String value = reference.getReferenceElement().getValue();
@@ -208,9 +217,10 @@ final class TransactionProcessor {
             if (target == null && References.kindOf(value) == References.Kind.CONDITIONAL) {
                 target = resolved.get(value);
                 if (target == null) {
-                    target = resolveConditional(value);
+                    target = records.criteria().resolveExactlyOne(actor, value.substring(0, value.indexOf('?')),
+                            value);
                     resolved.put(value, target);
-                    if (records.store().isLive(target)) {
+                    if (records.access().isLive(actor, target)) {
                         known.add(target);
                     }
                 }
@@ -222,16 +232,6 @@ final class TransactionProcessor {
                 reference.setReference(target.toString());
             }
         }
-    }
-
-    private ResourceKey resolveConditional(String value) {
-        String type = value.substring(0, value.indexOf('?'));
-        List<ResourceKey> matches = records.criteria().resolve(type, value);
-        if (matches.size() != 1) {
-            throw new PreconditionFailedException("the conditional reference " + type + "?… matched "
-                    + matches.size() + " resources; it must match exactly one");
-        }
-        return matches.getFirst();
     }
 
     private Bundle batch(Bundle bundle, RequestDetails request) {
@@ -268,10 +268,12 @@ final class TransactionProcessor {
         return entry.getResource();
     }
 
-    private static void requireAtMostOne(List<ResourceKey> matches, String what) {
-        if (matches.size() > 1) {
-            throw new PreconditionFailedException(what + " matched " + matches.size() + " resources");
+    /** The version an entry expects: none for a POST (a new id), else its If-Match if it has one. */
+    private static OptionalLong expected(BundleEntryComponent entry) {
+        if (entry.getRequest().getMethod() == HTTPVerb.POST && entry.getRequest().getIfMatch() == null) {
+            return OptionalLong.of(0);
         }
+        return ifMatch(entry);
     }
 
     private static OptionalLong ifMatch(BundleEntryComponent entry) {

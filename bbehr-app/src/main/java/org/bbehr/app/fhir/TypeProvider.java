@@ -17,9 +17,9 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.bbehr.core.access.Actor;
 import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
 import org.bbehr.core.record.ResourceKey;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -51,14 +51,15 @@ public class TypeProvider implements IResourceProvider {
     public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
             RequestDetails request) {
         profileValidator.validateIfRequested(resource, request);
-        return outcome(records.create(resource, ifNoneExist));
+        return outcome(records.create(RequestActors.of(request), resource, ifNoneExist));
     }
 
     @Read(version = true)
     public IBaseResource read(@IdParam IdType id, RequestDetails request) {
         ResourceKey key = key(id);
-        AnchoredVersion read = id.hasVersionIdPart() ? records.readVersion(key, versionOf(id))
-                : records.readCurrent(key);
+        Actor actor = RequestActors.of(request);
+        AnchoredVersion read = id.hasVersionIdPart() ? records.readVersion(actor, key, versionOf(id))
+                : records.readCurrent(actor, key);
         return StoredJsonResponses.stub(records.context(), read.version(), read.anchor(), request)
                 .orElseGet(() -> records.toResource(read.version(), read.anchor()));
     }
@@ -67,73 +68,74 @@ public class TypeProvider implements IResourceProvider {
     public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
             @ConditionalUrlParam String conditional, RequestDetails request) {
         profileValidator.validateIfRequested(resource, request);
+        Actor actor = RequestActors.of(request);
         if (conditional != null) {
-            List<ResourceKey> matches = records.criteria().resolve(typeName(), conditional);
-            if (matches.size() > 1) {
-                throw new PreconditionFailedException("conditional update matched " + matches.size() + " resources");
-            }
-            String targetId = matches.isEmpty()
-                    ? (resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : FhirRecords.newId())
-                    : matches.getFirst().id();
+            Optional<ResourceKey> match = records.criteria().resolveAtMostOne(actor, typeName(), conditional,
+                    "conditional update");
+            String targetId = match.map(ResourceKey::id).orElseGet(() -> resource.getIdElement().hasIdPart()
+                    ? resource.getIdElement().getIdPart() : FhirRecords.newId());
             resource.setId(targetId);
-            return outcome(records.update(new ResourceKey(typeName(), targetId), resource, OptionalLong.empty()));
+            return outcome(records.update(actor, new ResourceKey(typeName(), targetId), resource,
+                    OptionalLong.empty()));
         }
         OptionalLong ifMatch = id.hasVersionIdPart() ? OptionalLong.of(versionOf(id)) : OptionalLong.empty();
-        return outcome(records.update(key(id), resource, ifMatch));
+        return outcome(records.update(actor, key(id), resource, ifMatch));
     }
 
     @Delete
-    public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String conditional) {
+    public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String conditional, RequestDetails request) {
+        Actor actor = RequestActors.of(request);
         if (conditional != null) {
-            List<ResourceKey> matches = records.criteria().resolve(typeName(), conditional);
-            if (matches.size() > 1) {
-                throw new PreconditionFailedException("conditional delete matched " + matches.size() + " resources");
-            }
-            matches.forEach(key -> records.delete(key, OptionalLong.empty()));
+            records.criteria().resolveAtMostOne(actor, typeName(), conditional, "conditional delete")
+                    .ifPresent(key -> records.delete(actor, key, OptionalLong.empty()));
             return new MethodOutcome();
         }
         OptionalLong ifMatch = id.hasVersionIdPart() ? OptionalLong.of(versionOf(id)) : OptionalLong.empty();
-        OptionalLong version = records.delete(key(id), ifMatch);
+        OptionalLong version = records.delete(actor, key(id), ifMatch);
         MethodOutcome outcome = new MethodOutcome();
         version.ifPresent(v -> outcome.setId(new IdType(typeName(), id.getIdPart(), Long.toString(v))));
         return outcome;
     }
 
     @History
-    public IBundleProvider instanceHistory(@IdParam IdType id, @Since InstantType since) {
+    public IBundleProvider instanceHistory(@IdParam IdType id, @Since InstantType since, RequestDetails request) {
         ResourceKey key = key(id);
-        records.store().findCurrent(key).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions
+        Actor actor = RequestActors.of(request);
+        records.access().findCurrent(actor, key).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions
                 .ResourceNotFoundException(id));
         return new HistoryBundle(records, (offset, count) ->
-                records.store().history(key, HistoryBundle.instant(since), offset, count));
+                records.access().history(actor, key, HistoryBundle.instant(since), offset, count));
     }
 
     @History
-    public IBundleProvider typeHistory(@Since InstantType since) {
+    public IBundleProvider typeHistory(@Since InstantType since, RequestDetails request) {
+        Actor actor = RequestActors.of(request);
         return new HistoryBundle(records, (offset, count) ->
-                records.store().typeHistory(typeName(), HistoryBundle.instant(since), offset, count));
+                records.access().typeHistory(actor, typeName(), HistoryBundle.instant(since), offset, count));
     }
 
     /** Every version of this resource (of a Patient: of its compartment) checked against the chain. */
     @ca.uhn.fhir.rest.annotation.Operation(name = "$verify", idempotent = true)
-    public org.hl7.fhir.r4.model.Parameters verify(@IdParam IdType id) {
-        return records.verify(key(id));
+    public org.hl7.fhir.r4.model.Parameters verify(@IdParam IdType id, RequestDetails request) {
+        return records.verify(RequestActors.of(request), key(id));
     }
 
     /** A version's stored bytes, salt and Merkle proof, for checking it against the chain without this node. */
     @ca.uhn.fhir.rest.annotation.Operation(name = "$proof", idempotent = true)
     public org.hl7.fhir.r4.model.Parameters proof(@IdParam IdType id,
-            @ca.uhn.fhir.rest.annotation.OperationParam(name = "version") org.hl7.fhir.r4.model.IntegerType version) {
+            @ca.uhn.fhir.rest.annotation.OperationParam(name = "version") org.hl7.fhir.r4.model.IntegerType version,
+            RequestDetails request) {
         ResourceKey key = key(id);
+        Actor actor = RequestActors.of(request);
         long wanted = version != null && version.getValue() != null ? version.getValue()
-                : records.current(key).version();
-        return records.proof(key, wanted);
+                : records.current(actor, key).version();
+        return records.proof(actor, key, wanted);
     }
 
     /** Every search of this type: the parameters are read from the request, so any standard one is understood. */
     @Search(allowUnknownParams = true)
     public IBundleProvider search(RequestDetails request) {
-        return records.search().search(typeName(), request);
+        return records.search().search(typeName(), RequestActors.of(request), request);
     }
 
     @Validate

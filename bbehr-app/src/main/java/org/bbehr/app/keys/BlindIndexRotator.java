@@ -5,14 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
-import org.bbehr.core.record.IndexEntries;
-import org.bbehr.core.record.StoredVersion;
 import org.bbehr.store.crypto.NodeKeys;
-import org.bbehr.store.record.BlindIndexRotation;
-import org.bbehr.store.record.PostgresRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,20 +52,36 @@ public final class BlindIndexRotator implements AutoCloseable {
      */
     public record Settings(int batchSize, Duration pause) {}
 
-    private final PostgresRecordStore store;
+    /**
+     * The store's re-index under the blind index's new key, as the composition root hands it over: re-indexes batches
+     * of {@code batchSize} resources while {@code keepGoing}, reporting {@code (done, total)}.
+     */
+    @FunctionalInterface
+    public interface Reindexing {
+
+        /** How a re-index ended: finished or stopped, and how many resources did not decrypt. */
+        record Outcome(boolean finished, long unreadable) {}
+
+        Outcome run(int batchSize, BooleanSupplier keepGoing, Progress progress);
+    }
+
+    /** Progress of a re-index: resources done, of a total. */
+    @FunctionalInterface
+    public interface Progress {
+        void report(long done, long total);
+    }
+
+    private final Reindexing reindexing;
     private final NodeKeys keys;
-    private final Function<StoredVersion, IndexEntries> reindexer;
     private final Settings settings;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Status status = Status.NONE;
     private Thread worker;
 
-    /** @param reindexer a version's index entries, made with the node's blind index */
-    public BlindIndexRotator(PostgresRecordStore store, NodeKeys keys, Function<StoredVersion, IndexEntries> reindexer,
-            Settings settings) {
-        this.store = store;
+    /** @param reindexing the store's re-index, with each version's index entries made with the node's blind index */
+    public BlindIndexRotator(Reindexing reindexing, NodeKeys keys, Settings settings) {
+        this.reindexing = reindexing;
         this.keys = keys;
-        this.reindexer = reindexer;
         this.settings = settings;
     }
 
@@ -117,8 +129,7 @@ public final class BlindIndexRotator implements AutoCloseable {
 
     private void rotate(long run) {
         try {
-            BlindIndexRotation.Result result = store.rotateBlindIndex(reindexer,
-                    new BlindIndexRotation.Options(settings.batchSize(), this::keepGoing),
+            Reindexing.Outcome result = reindexing.run(settings.batchSize(), this::keepGoing,
                     (done, total) -> status = new Status(run, State.RUNNING, done, total, 0, null));
             Status last = status;
             status = new Status(run, result.finished() ? State.FINISHED : State.STOPPED, last.done(), last.total(),

@@ -6,12 +6,11 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.anchor.AnchorLoop;
 import org.bbehr.core.anchor.Anchorer;
-import org.bbehr.core.ledger.Ledger;
-import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.verify.RecordVerifier;
 import org.bbehr.store.postgres.Database;
 import org.bbehr.store.record.PostgresAnchorJournal;
 import org.bbehr.store.record.PostgresRecordStore;
+import org.bbehr.ledger.Web3jLedger;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -32,8 +31,8 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    Anchorer anchorer(PostgresAnchorJournal journal, Ledger ledger, NodeProperties properties) {
-        return new Anchorer(journal, ledger, properties.anchoring().settings(), Clock.systemUTC());
+    Anchorer anchorer(PostgresAnchorJournal journal, Web3jLedger ledger, NodeProperties properties) {
+        return new Anchorer(journal, ledger, ledger, properties.anchoring().settings(), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
@@ -56,10 +55,15 @@ class AnchoringConfiguration {
         };
     }
 
+    /** The door's reads of a version with its anchoring, in one look-up (only where anchoring runs). */
     @Bean
-    RecordIntegrity recordIntegrity(PostgresAnchorJournal journal, RecordStore store, Ledger ledger) {
-        PostgresRecordStore postgres = (PostgresRecordStore) store;
-        return new RecordIntegrity(journal, postgres, () -> new RecordVerifier(postgres.evidence(), ledger,
+    AnchoringReads anchoringReads(PostgresRecordStore postgres) {
+        return new AnchoringReads(postgres);
+    }
+
+    @Bean
+    RecordIntegrity recordIntegrity(PostgresAnchorJournal journal, PostgresRecordStore postgres, Web3jLedger ledger) {
+        return new RecordIntegrity(journal, () -> new RecordVerifier(postgres.evidence(), ledger,
                 ledger.findHospitalOfNode(ledger.signer()).orElseThrow(() -> new BbehrException(
                         ErrorCode.ANCHOR_NOT_READY, "this node's address is not a hospital's node in the directory,"
                                 + " so there is no hospital to verify its records against"))),

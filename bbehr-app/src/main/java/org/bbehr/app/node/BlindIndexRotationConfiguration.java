@@ -5,6 +5,7 @@ import org.bbehr.app.fhir.FhirRecords;
 import org.bbehr.app.keys.BlindIndexRotationEndpoint;
 import org.bbehr.app.keys.BlindIndexRotator;
 import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.record.BlindIndexRotation;
 import org.bbehr.store.record.PostgresRecordStore;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -24,7 +25,12 @@ class BlindIndexRotationConfiguration {
     BlindIndexRotator blindIndexRotator(PostgresRecordStore store, NodeKeys keys, FhirRecords records,
             NodeProperties properties, MeterRegistry metrics) {
         NodeProperties.IndexRotation rotation = properties.keys().indexRotation();
-        BlindIndexRotator rotator = new BlindIndexRotator(store, keys, records::indexEntriesOf,
+        BlindIndexRotator.Reindexing reindexing = (batchSize, keepGoing, progress) -> {
+            BlindIndexRotation.Result result = store.rotateBlindIndex(records::indexEntriesOf,
+                    new BlindIndexRotation.Options(batchSize, keepGoing), progress::report);
+            return new BlindIndexRotator.Reindexing.Outcome(result.finished(), result.unreadable());
+        };
+        BlindIndexRotator rotator = new BlindIndexRotator(reindexing, keys,
                 new BlindIndexRotator.Settings(rotation.batchSize(), rotation.pause()));
         rotator.bindTo(metrics);
         return rotator;

@@ -3,9 +3,13 @@ package org.bbehr.app.node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
-import org.bbehr.core.ledger.Ledger;
+import org.bbehr.core.ledger.EventFeed;
+import org.bbehr.core.ledger.LedgerMirror;
+import org.bbehr.core.memory.InMemoryEventCursor;
 import org.bbehr.ledger.DeploymentFile;
 import org.bbehr.ledger.LedgerConfig;
 import org.bbehr.ledger.NodeKeystore;
@@ -33,8 +37,24 @@ class ChainConfiguration {
         return Web3jLedger.connect(config, signer(chain), DeploymentFile.read(chain.deploymentFile()));
     }
 
+    /**
+     * The directory and the consents, mirrored from the contracts' events so that a look-up costs no call to the
+     * chain; built from the deployment block at start and kept current every second.
+     */
     @Bean
-    HealthIndicator chain(Ledger ledger) {
+    LedgerMirror ledgerMirror() {
+        return new LedgerMirror(Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    AutoCloseable ledgerMirrorFollower(LedgerMirror mirror, Web3jLedger ledger, NodeProperties properties) {
+        EventFeed feed = new EventFeed(ledger, new InMemoryEventCursor(), properties.chain().confirmations(), 5_000);
+        return mirror.follow(feed, Duration.ofSeconds(1));
+    }
+
+    /** The chain's health, asked of the chain itself (not the mirror, which may lag by a second). */
+    @Bean
+    HealthIndicator chain(Web3jLedger ledger, LedgerMirror mirror) {
         return () -> {
             try {
                 long block = ledger.blockNumber();
@@ -43,7 +63,8 @@ class ChainConfiguration {
                         ? Health.up() : Health.outOfService().withDetail("reason",
                                 "this node's address is not an active hospital's node in the directory");
                 hospital.ifPresent(id -> health.withDetail("hospitalId", id));
-                return health.withDetail("block", block).withDetail("node", ledger.signer().value()).build();
+                return health.withDetail("block", block).withDetail("node", ledger.signer().value())
+                        .withDetail("mirroredToBlock", mirror.lastBlock()).build();
             } catch (BbehrException e) {
                 return Health.down().withDetail("error", e.describe()).build();
             }

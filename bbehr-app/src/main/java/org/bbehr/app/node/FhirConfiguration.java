@@ -2,13 +2,19 @@ package org.bbehr.app.node;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.util.Optional;
 import org.bbehr.app.fhir.BodySizeLimitFilter;
 import org.bbehr.app.fhir.FhirRecords;
+import org.bbehr.app.fhir.RecordIntegrity;
+import org.bbehr.core.access.AllowAllPolicy;
+import org.bbehr.core.access.NoOpAuditTrail;
+import org.bbehr.core.access.RecordAccess;
 import org.bbehr.app.fhir.FhirServer;
 import org.bbehr.app.fhir.ProfileValidator;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.search.RecordSearch;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,11 +33,22 @@ class FhirConfiguration {
         return context;
     }
 
+    /**
+     * The one door to the records: the store and its search behind the access policy, every decision reported to the
+     * audit trail. Until login and consent exist, the policy allows all and nothing is recorded (docs/access.md).
+     */
     @Bean
-    FhirRecords fhirRecords(FhirContext context, RecordStore store, RecordSearch search, BlindIndex blindIndex,
-            org.springframework.beans.factory.ObjectProvider<org.bbehr.app.fhir.RecordIntegrity> integrity) {
-        return FhirRecords.of(context, store, search, blindIndex,
-                integrity.getIfAvailable(() -> org.bbehr.app.fhir.RecordIntegrity.NONE));
+    RecordAccess recordAccess(RecordStore store, RecordSearch search, BlindIndex blindIndex,
+            ObjectProvider<AnchoringReads> anchoring) {
+        AnchoringReads reads = anchoring.getIfAvailable();
+        return new RecordAccess(new RecordAccess.Parts(store, search, Optional.ofNullable(reads).map(AnchoringReads::reads),
+                blindIndex, AllowAllPolicy.INSTANCE, NoOpAuditTrail.INSTANCE));
+    }
+
+    @Bean
+    FhirRecords fhirRecords(FhirContext context, RecordAccess access,
+            ObjectProvider<RecordIntegrity> integrity) {
+        return FhirRecords.of(context, access, integrity.getIfAvailable(() -> RecordIntegrity.NONE));
     }
 
     @Bean

@@ -3,7 +3,7 @@ package org.bbehr.app.node;
 import java.security.SecureRandom;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.crypto.HmacBlindIndex;
-import org.bbehr.core.record.InMemoryRecordStore;
+import org.bbehr.core.memory.InMemoryRecordStore;
 import org.bbehr.core.record.RecordStore;
 import java.time.Clock;
 import org.bbehr.core.BbehrException;

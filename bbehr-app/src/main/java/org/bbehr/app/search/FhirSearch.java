@@ -6,13 +6,16 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IPagingProvider;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.BlindIndex;
 import org.bbehr.core.record.ResourceKey;
-import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.access.Actor;
+import org.bbehr.core.access.RecordAccess;
+import org.bbehr.core.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -29,7 +32,7 @@ public final class FhirSearch {
     public static final String SEARCH_ID = FhirSearch.class.getName() + ".id";
 
     private final SearchParser parser;
-    private final RecordSearch recordSearch;
+    private final RecordAccess access;
     private final SearchIndexer indexer;
     private final Function<RequestDetails, Function<List<ResourceKey>, List<IBaseResource>>> readers;
 
@@ -38,23 +41,23 @@ public final class FhirSearch {
      * @param readers for the request that starts a search, how its pages read resources' current versions, leaving
      *     out those deleted or absent
      */
-    public FhirSearch(FhirContext context, RecordSearch recordSearch, SearchIndexer indexer, BlindIndex blindIndex,
+    public FhirSearch(FhirContext context, RecordAccess access, SearchIndexer indexer, BlindIndex blindIndex,
             BiFunction<String, String, List<String>> identifierTokens,
             Function<RequestDetails, Function<List<ResourceKey>, List<IBaseResource>>> readers) {
-        this.recordSearch = recordSearch;
+        this.access = access;
         this.indexer = indexer;
         this.readers = readers;
         this.parser = new SearchParser(context, new ProtectedFields(blindIndex), identifierTokens, indexer);
     }
 
-    /** Runs the search of {@code type} that {@code request} asks for. */
-    public IBundleProvider search(String type, RequestDetails request) {
+    /** Runs the search of {@code type} that {@code request} asks for, as the request's actor. */
+    public IBundleProvider search(String type, Actor actor, RequestDetails request) {
         ParsedSearch parsed = parser.parse(type, request.getParameters(), isStrict(request),
                 new LocalUrls(request.getFhirServerBase()));
         Instant ranAt = Instant.now();
         Integer counted = wantsTotal(request)
-                ? (int) Math.min(recordSearch.count(parsed.query()), Integer.MAX_VALUE) : null;
-        SearchResults results = new SearchResults(parsed, ranAt, counted, readers.apply(request), recordSearch,
+                ? (int) Math.min(access.count(actor, parsed.query()), Integer.MAX_VALUE) : null;
+        SearchResults results = new SearchResults(parsed, ranAt, counted, readers.apply(request), access, actor,
                 indexer);
         IPagingProvider paging = request.getServer().getPagingProvider();
         if (paging != null) {
@@ -63,6 +66,20 @@ public final class FhirSearch {
             request.getUserData().put(SEARCH_ID, id);
         }
         return results;
+    }
+
+    /**
+     * The first {@code limit} matches that {@code actor} may see of a search given as parameters (conditional
+     * criteria), parsed by the same parser as every search and run through the same door.
+     */
+    public List<ResourceKey> matches(Actor actor, String type, Map<String, String[]> parameters, int limit) {
+        SearchQuery query = parser.parse(type, parameters, true, url -> null).query();
+        return access.search(actor, query.withLimit(limit));
+    }
+
+    /** Whether {@code results} may be paged through by {@code actor}: a search's pages belong to its actor alone. */
+    public static boolean madeBy(IBundleProvider results, Actor actor) {
+        return !(results instanceof SearchResults search) || search.actor().equals(actor);
     }
 
     /**

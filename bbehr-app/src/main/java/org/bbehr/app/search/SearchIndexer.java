@@ -60,6 +60,8 @@ public final class SearchIndexer {
     /** A type's indexed parameters, those whose values are stored, and the others as aliases of those. */
     private record TypeParams(List<Param> all, List<Param> stored, Map<String, ParamAliases.Alias> aliases) {}
 
+    private final Map<String, Set<String>> compartmentParams = new java.util.concurrent.ConcurrentHashMap<>();
+
     public SearchIndexer(FhirContext context, BlindIndex blindIndex) {
         this.context = context;
         this.values = new IndexValues(new ProtectedFields(blindIndex));
@@ -90,6 +92,26 @@ public final class SearchIndexer {
     /** The indexed parameters of {@code type}, aliases included, parsed on first use. */
     List<Param> params(String type) {
         return typeParams(type).all();
+    }
+
+    /**
+     * The stored parameters whose rows hold the references that put a resource of {@code type} in a Patient's
+     * compartment: the parameters the R4 Patient compartment names for the type, each replaced by those it is made of
+     * when it is an alias. Parsed on first use.
+     */
+    public Set<String> patientCompartmentParams(String type) {
+        return compartmentParams.computeIfAbsent(type, t -> {
+            Set<String> stored = new java.util.TreeSet<>();
+            Map<String, ParamAliases.Alias> aliases = aliases(t);
+            for (RuntimeSearchParam param : context.getResourceDefinition(t).getSearchParams()) {
+                Set<String> compartments = param.getProvidesMembershipInCompartments();
+                if (compartments != null && compartments.contains("Patient")) {
+                    ParamAliases.Alias alias = aliases.get(param.getName());
+                    stored.addAll(alias == null ? List.of(param.getName()) : alias.params());
+                }
+            }
+            return Set.copyOf(stored);
+        });
     }
 
     /** The parameters of {@code type} whose values are other parameters' values, by name. */

@@ -18,7 +18,8 @@ import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.search.Clause;
 import org.bbehr.core.search.Comparison;
 import org.bbehr.core.search.Criterion;
-import org.bbehr.core.search.RecordSearch;
+import org.bbehr.core.access.Actor;
+import org.bbehr.core.access.RecordAccess;
 import org.bbehr.core.search.SearchPage;
 import org.bbehr.core.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -43,7 +44,8 @@ final class SearchResults implements IBundleProvider {
     private final SearchQuery query;
     private final Integer counted;
     private final Function<List<ResourceKey>, List<IBaseResource>> reader;
-    private final RecordSearch recordSearch;
+    private final RecordAccess access;
+    private final Actor actor;
     private final SearchIndexer indexer;
     private final InstantType published = InstantType.now();
     private final List<ResourceKey> keys = new ArrayList<>();
@@ -56,13 +58,14 @@ final class SearchResults implements IBundleProvider {
      * @param counted the number of matches when the client asked for the total, else null
      */
     SearchResults(ParsedSearch search, Instant ranAt, Integer counted,
-            Function<List<ResourceKey>, List<IBaseResource>> reader, RecordSearch recordSearch,
+            Function<List<ResourceKey>, List<IBaseResource>> reader, RecordAccess access, Actor actor,
             SearchIndexer indexer) {
         this.search = search;
         this.query = asOf(search.query(), ranAt);
         this.counted = counted;
         this.reader = reader;
-        this.recordSearch = recordSearch;
+        this.access = access;
+        this.actor = actor;
         this.indexer = indexer;
     }
 
@@ -72,6 +75,11 @@ final class SearchResults implements IBundleProvider {
         List<Clause> clauses = new ArrayList<>(query.clauses());
         clauses.add(Clause.of(new Criterion.LastUpdatedIn(Comparison.LT, next, next.plus(1, ChronoUnit.MICROS))));
         return new SearchQuery(query.type(), clauses, query.sort(), query.limit());
+    }
+
+    /** The actor that made the search: its pages are served to it alone. */
+    public Actor actor() {
+        return actor;
     }
 
     void setUuid(String uuid) {
@@ -106,7 +114,7 @@ final class SearchResults implements IBundleProvider {
     private synchronized List<ResourceKey> fetchTo(int count) {
         int wanted = Math.min(count, FhirSearch.MAX_RESULTS);
         if (!complete && keys.size() < wanted) {
-            SearchPage page = recordSearch.searchFrom(query.withLimit(wanted - keys.size()), last);
+            SearchPage page = access.searchFrom(actor, query.withLimit(wanted - keys.size()), last);
             keys.addAll(page.keys());
             last = page.last().isPresent() ? page.last() : last;
             complete = keys.size() < wanted || keys.size() == FhirSearch.MAX_RESULTS;
@@ -177,7 +185,7 @@ final class SearchResults implements IBundleProvider {
             return List.of();
         }
         Clause referencing = ParamAliases.rewrite(indexer.aliases(include.sourceType()), new Clause(anyOf, false));
-        return recordSearch.search(new SearchQuery(include.sourceType(), List.of(referencing), List.of(),
+        return access.search(actor, new SearchQuery(include.sourceType(), List.of(referencing), List.of(),
                 MAX_INCLUDED));
     }
 

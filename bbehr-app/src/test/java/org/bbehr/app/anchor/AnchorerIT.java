@@ -90,7 +90,7 @@ class AnchorerIT {
     }
 
     Anchorer anchorer() {
-        return new Anchorer(journal, node, new AnchorSettings(1_000, Duration.ZERO, Duration.ZERO,
+        return new Anchorer(journal, node, node, new AnchorSettings(1_000, Duration.ZERO, Duration.ZERO,
                 Duration.ofHours(1), Duration.ofMillis(100)), Clock.systemUTC());
     }
 
@@ -229,7 +229,7 @@ class AnchorerIT {
     void aNodeThatIsNotRegisteredShouldKeepVersionsPendingAndSayWhy() {
         // given: a node key that no hospital has
         try (Web3jLedger stranger = ledger(DevAccounts.account(7))) {
-            Anchorer anchorer = new Anchorer(journal, stranger, AnchorSettings.defaults(), Clock.systemUTC());
+            Anchorer anchorer = new Anchorer(journal, stranger, stranger, AnchorSettings.defaults(), Clock.systemUTC());
             write(2);
             // when
             boolean worked = anchorer.runOnce();

@@ -21,11 +21,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.bbehr.app.fhir.RequestActors;
+import org.bbehr.core.access.AccessPolicy;
+import org.bbehr.core.access.Action;
+import org.bbehr.core.access.Actor;
+import org.bbehr.core.access.Decision;
+import org.bbehr.core.access.NoOpAuditTrail;
+import org.bbehr.core.access.RecordAccess;
+import org.bbehr.core.consent.Category;
+import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.HmacBlindIndex;
+import org.bbehr.core.record.AccessLabels;
+import org.bbehr.core.search.AccessClause;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -75,10 +87,14 @@ class SearchPlanIT {
     static PostgresServer server;
     static HikariDataSource explainingPool;
     static PostgresRecordStore searchingStore;
+    static RecordAccess door;
     static PlanCapture plans;
     static SearchIndexer indexer;
     static SearchParser parser;
     static final List<String> patients = new ArrayList<>();
+    /** A practitioner who sees the records of most patients of the load, and nothing sensitive. */
+    static final Actor PRACTITIONER = new Actor(Actor.Kind.USER, "dr-plan", Actor.Role.PRACTITIONER, Optional.of(1L),
+            Optional.empty(), Purpose.TREATMENT, false);
 
     @BeforeAll
     static void loadHospitalShapedData() throws IOException, SQLException {
@@ -101,6 +117,8 @@ class SearchPlanIT {
         explainingPool = explainingPool(server.jdbcUrl());
         plans = new PlanCapture(explainingPool);
         searchingStore = PostgresRecordStore.open(plans, keys, Clock.systemUTC());
+        door = new RecordAccess(new RecordAccess.Parts(searchingStore, searchingStore, Optional.empty(), blindIndex,
+                new PatientsOnly(), NoOpAuditTrail.INSTANCE));
     }
 
     @AfterAll
@@ -118,20 +136,26 @@ class SearchPlanIT {
         }
     }
 
-    /** The searches a chart makes, as query strings with {@code {patient}} and {@code {code}} to fill in. */
-    static Stream<String> chartSearches() {
+    /**
+     * The searches a chart makes, as query strings with {@code {patient}} and {@code {code}} to fill in, each for the
+     * node's allow-all actor and for a practitioner who sees only their patients' records (an access clause in the
+     * query).
+     */
+    static Stream<org.junit.jupiter.params.provider.Arguments> chartSearches() {
         return Stream.of(
                 "Observation?patient={patient}&code=http://loinc.org|{code}",
                 "Observation?patient={patient}&category=vital-signs",
                 "Observation?patient={patient}&code=http://loinc.org|{code}&date=ge2020-01-01&_sort=-date",
                 "Condition?patient={patient}&clinical-status=active",
                 "MedicationRequest?patient={patient}&status=active",
-                "Encounter?patient={patient}&date=ge2020-01-01");
+                "Encounter?patient={patient}&date=ge2020-01-01")
+                .flatMap(search -> Stream.of(org.junit.jupiter.params.provider.Arguments.of(search, RequestActors.API),
+                        org.junit.jupiter.params.provider.Arguments.of(search, PRACTITIONER)));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} as {1}")
     @MethodSource("chartSearches")
-    void chartSearchShouldStartFromThePatientsRowsOnEveryExecution(String search) {
+    void chartSearchShouldStartFromThePatientsRowsOnEveryExecution(String search, Actor actor) {
         for (int i = 0; i < EXECUTIONS; i++) {
             // given: a patient written after the statistics were taken (every third one before)
             String patient = i % 3 == 0 ? patients.get(i * 7) : patients.get(BEFORE_STATISTICS + i * 11);
@@ -139,7 +163,7 @@ class SearchPlanIT {
 
             // when
             plans.clear();
-            List<ResourceKey> page = firstPage(url);
+            List<ResourceKey> page = firstPage(url, actor);
 
             // then
             assertThat(page).as("matches of %s", url).isNotEmpty();
@@ -179,8 +203,13 @@ class SearchPlanIT {
         });
     }
 
-    /** Runs {@code url} as the node's search request does for its first page of 20. */
+    /** Runs {@code url} as the node's search request does for its first page of 20, as the node's API actor. */
     static List<ResourceKey> firstPage(String url) {
+        return firstPage(url, RequestActors.API);
+    }
+
+    /** Runs {@code url} as {@code actor}'s search request, through the door, for its first page of 20. */
+    static List<ResourceKey> firstPage(String url, Actor actor) {
         int question = url.indexOf('?');
         String type = url.substring(0, question);
         Map<String, String[]> parameters = new LinkedHashMap<>();
@@ -194,7 +223,7 @@ class SearchPlanIT {
         SearchResults results = new SearchResults(parsed, Instant.now(), null, keys -> {
             read.addAll(keys);
             return List.<IBaseResource>of();
-        }, searchingStore, indexer);
+        }, door, actor, indexer);
         results.getResources(0, 20);
         return read;
     }
@@ -244,6 +273,7 @@ class SearchPlanIT {
         patients.add(patient.getIdPart());
         resources.add(patient);
         Reference subject = new Reference("Patient/" + patient.getIdPart());
+        Set<String> compartment = Set.of(patient.getIdPart());
         for (int i = 0; i < 49; i++) {
             Observation vital = new Observation();
             vital.setStatus(Observation.ObservationStatus.FINAL);
@@ -285,11 +315,57 @@ class SearchPlanIT {
                 resource.setId(UUID.randomUUID().toString());
             }
             String type = CONTEXT.getResourceType(resource);
+            Category category = switch (type) {
+                case "Patient" -> Category.DEMOGRAPHICS;
+                case "Observation" -> Category.VITAL_SIGNS;
+                case "Condition" -> Category.CONDITIONS;
+                case "MedicationRequest" -> Category.MEDICATIONS;
+                default -> Category.ENCOUNTERS;
+            };
             writes.add(new ResourceWrite.Put(new ResourceKey(type, resource.getIdElement().getIdPart()),
                     OptionalLong.empty(), json.encodeResourceToString(resource).getBytes(UTF_8),
-                    new IndexEntries(Set.of(), Set.of(), indexer.extract(resource))));
+                    new IndexEntries(Set.of(), Set.of(), indexer.extract(resource)),
+                    new AccessLabels(compartment, category)));
         }
         return writes;
+    }
+
+    /**
+     * A scripted policy: the node's actor sees everything; anyone else sees the records of every patient but every
+     * tenth, nothing sensitive, and what is in no patient's compartment.
+     */
+    static final class PatientsOnly implements AccessPolicy {
+
+        private AccessClause clause() {
+            Set<String> visible = new java.util.HashSet<>();
+            for (int p = 0; p < patients.size(); p++) {
+                if (p % 10 != 9) {
+                    visible.add(patients.get(p));
+                }
+            }
+            return new AccessClause(visible, true, java.util.EnumSet.complementOf(java.util.EnumSet.of(
+                    Category.SENSITIVE)));
+        }
+
+        @Override
+        public Decision onType(Actor actor, Action action, String type) {
+            return Decision.ALLOW;
+        }
+
+        @Override
+        public Decision onRecord(Actor actor, Action action, ResourceKey key, AccessLabels labels) {
+            return actor.isSystem() || clause().admits(labels) ? Decision.ALLOW : Decision.HIDE;
+        }
+
+        @Override
+        public Optional<AccessClause> searchClause(Actor actor, String type) {
+            return actor.isSystem() ? Optional.empty() : Optional.of(clause());
+        }
+
+        @Override
+        public boolean seesEverything(Actor actor) {
+            return actor.isSystem();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.ledger.Directory;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.SignedTransaction;
@@ -33,15 +34,17 @@ public final class Anchorer {
 
     private final AnchorJournal journal;
     private final Ledger ledger;
+    private final Directory directory;
     private final AnchorSettings settings;
     private final Clock clock;
     private volatile Status status = new Status(true, "starting", OptionalInt.empty(), null);
     private OptionalInt hospitalId = OptionalInt.empty();
     private Instant lastRecheck = Instant.EPOCH;
 
-    public Anchorer(AnchorJournal journal, Ledger ledger, AnchorSettings settings, Clock clock) {
+    public Anchorer(AnchorJournal journal, Ledger ledger, Directory directory, AnchorSettings settings, Clock clock) {
         this.journal = journal;
         this.ledger = ledger;
+        this.directory = directory;
         this.settings = settings;
         this.clock = clock;
     }
@@ -84,7 +87,7 @@ public final class Anchorer {
 
     private OptionalInt hospital() {
         if (hospitalId.isEmpty()) {
-            hospitalId = ledger.findHospitalOfNode(ledger.signer());
+            hospitalId = directory.findHospitalOfNode(ledger.signer());
         }
         return hospitalId;
     }

@@ -2,20 +2,15 @@ package org.bbehr.core.ledger;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.bbehr.core.consent.Category;
-import org.bbehr.core.consent.ConsentGrant;
-import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.SignedConsent;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
-import org.bbehr.core.directory.Hospital;
-import org.bbehr.core.directory.StaffMember;
-import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.record.Anchor;
 
 /**
- * The consortium chain as a node sees it: its contracts' calls, views and events. Calls are signed by the node's
+ * The consortium chain as a node sees it: its contracts' calls, the anchors' views and the events. The directory's and
+ * the consents' state are ports of their own, {@link Directory} and {@link ConsentLedger}, which the chain's client
+ * answers by calls and {@link LedgerMirror} from the events. Calls are signed by the node's
  * key. A failed call throws {@link LedgerRevertException} with the decoded custom error; an unreachable chain
  * throws a {@link org.bbehr.core.BbehrException} with {@link org.bbehr.core.ErrorCode#LEDGER_UNAVAILABLE}.
  */
@@ -66,26 +61,7 @@ public interface Ledger {
         return submit(new LedgerCall.Execute(call, salt));
     }
 
-    // HospitalDirectory
-    Optional<Hospital> findHospital(int hospitalId);
-
-    int hospitalCount();
-
-    OptionalInt findHospitalOfNode(Address node);
-
-    boolean isActiveHospital(int hospitalId);
-
-    Optional<StaffMember> findStaff(Address staff);
-
-    boolean isActiveStaff(Address staff, int hospitalId, StaffRole role);
-
-    // ConsentRegistry
-    ConsentGrant grantOf(Address patient, Grantee grantee);
-
-    boolean isAuthorized(Address patient, Address practitioner, Category category);
-
-    boolean isHospitalAuthorized(Address patient, int hospitalId, Category category);
-
+    // ConsentRegistry (its state is read through ConsentLedger)
     /** The EIP-712 digest the patient signs for this grant or revoke (its signature bytes are ignored). */
     Bytes32 digestOf(SignedConsent consent);
 

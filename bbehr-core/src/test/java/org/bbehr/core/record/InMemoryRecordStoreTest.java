@@ -1,5 +1,7 @@
 package org.bbehr.core.record;
 
+import org.bbehr.core.memory.InMemoryRecordStore;
+
 import java.time.Clock;
 
 class InMemoryRecordStoreTest extends RecordStoreContractTest {

@@ -1,7 +1,7 @@
 package org.bbehr.core.search;
 
 import java.time.Clock;
-import org.bbehr.core.record.InMemoryRecordStore;
+import org.bbehr.core.memory.InMemoryRecordStore;
 import org.bbehr.core.record.RecordStore;
 
 class InMemoryRecordSearchTest extends RecordSearchContractTest {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.search.AccessClause;
 import org.bbehr.core.search.Clause;
 import org.bbehr.core.search.Comparison;
 import org.bbehr.core.search.Criterion;
@@ -131,6 +132,7 @@ final class SearchSql {
             sql.append(" FROM resources r WHERE r.type = ? AND NOT r.deleted AND NOT r.erased");
         }
         parameters.add(query.type());
+        query.access().ifPresent(this::access);
         for (Clause clause : query.clauses()) {
             if (driver.isPresent() && clause == driver.get()) {
                 continue;
@@ -139,6 +141,15 @@ final class SearchSql {
             clause(clause);
             sql.append(')');
         }
+    }
+
+    /** Only the resources the actor may see: of an admitted category, in an admitted patient's compartment. */
+    private void access(AccessClause access) {
+        sql.append(" AND r.category = ANY(?::int[])");
+        parameters.add(access.categories().stream().map(Enum::ordinal).toArray(Integer[]::new));
+        sql.append(" AND (r.compartment && ?::text[]");
+        parameters.add(access.patients().toArray(String[]::new));
+        sql.append(access.uncompartmented() ? " OR r.compartment = '{}')" : ")");
     }
 
     /**

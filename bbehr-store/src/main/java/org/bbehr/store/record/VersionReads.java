@@ -23,8 +23,8 @@ import org.bbehr.core.record.StoredVersion;
 final class VersionReads {
 
     private static final String VERSION_COLUMNS = "v.type, v.id, v.version, v.last_updated, v.deleted, v.ciphertext,"
-            + " k.wrapped";
-    private static final int VERSION_COLUMN_COUNT = 7;
+            + " k.wrapped, v.compartment, v.category";
+    private static final int VERSION_COLUMN_COUNT = 9;
     private static final String WITH_DATA_KEY = " LEFT JOIN data_keys k ON k.type = v.type AND k.id = v.id";
     /** Where {@link #VERSION_COLUMNS} start in {@link #FIND}: after the resource's erased flag and current version. */
     private static final int FIRST_VERSION_COLUMN = 3;
@@ -185,7 +185,8 @@ final class VersionReads {
         Instant lastUpdated = row.getObject(first + 3, OffsetDateTime.class).toInstant();
         byte[] content = dataKeys.open(key, row.getBytes(first + 6)).open(key, version, row.getBytes(first + 5))
                 .content();
-        return new StoredVersion(key, version, lastUpdated, row.getBoolean(first + 4), content);
+        return new StoredVersion(key, version, lastUpdated, row.getBoolean(first + 4), content,
+                Labels.read(row, first + 7));
     }
 
     private static BbehrException erased(ResourceKey key) {

@@ -19,6 +19,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.record.ContentHash;
+import org.bbehr.core.record.AccessLabels;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -35,7 +36,7 @@ final class WriteBatch {
     /** What the batch stored, and the data keys it created (to cache once committed). */
     record Result(List<StoredVersion> versions, Map<ResourceKey, DataKey> createdKeys) {}
 
-    private record Current(long version, boolean erased) {}
+    private record Current(long version, boolean erased, AccessLabels labels) {}
 
     private static final Comparator<ResourceKey> KEY_ORDER =
             Comparator.comparing(ResourceKey::type).thenComparing(ResourceKey::id);
@@ -74,13 +75,13 @@ final class WriteBatch {
     private Map<ResourceKey, Current> lock(List<ResourceKey> keys, boolean deletes) throws SQLException {
         Map<ResourceKey, Current> existing = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT type, id, current_version, erased FROM resources WHERE " + Keys.IN_KEYS
+                "SELECT type, id, current_version, erased, compartment, category FROM resources WHERE " + Keys.IN_KEYS
                         + " ORDER BY type, id FOR " + (deletes ? "UPDATE" : "NO KEY UPDATE"))) {
             Keys.bind(connection, select, 1, keys);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     existing.put(new ResourceKey(rows.getString(1), rows.getString(2)),
-                            new Current(rows.getLong(3), rows.getBoolean(4)));
+                            new Current(rows.getLong(3), rows.getBoolean(4), Labels.read(rows, 5)));
                 }
             }
         }
@@ -105,7 +106,11 @@ final class WriteBatch {
 
     private List<StoredVersion> number(List<ResourceWrite> writes, Map<ResourceKey, Current> existing) {
         Map<ResourceKey, Long> current = new HashMap<>();
-        existing.forEach((key, state) -> current.put(key, state.version()));
+        Map<ResourceKey, AccessLabels> labels = new HashMap<>();
+        existing.forEach((key, state) -> {
+            current.put(key, state.version());
+            labels.put(key, state.labels());
+        });
         List<StoredVersion> versions = new ArrayList<>(writes.size());
         Instant lastUpdated = now.toInstant();
         for (ResourceWrite write : writes) {
@@ -120,8 +125,12 @@ final class WriteBatch {
             }
             current.put(key, version + 1);
             byte[] content = write instanceof ResourceWrite.Put put ? put.content().clone() : new byte[0];
+            // a deletion keeps the labels of the version it deletes
+            AccessLabels written = write instanceof ResourceWrite.Put put ? put.labels()
+                    : labels.getOrDefault(key, AccessLabels.UNLABELLED);
+            labels.put(key, written);
             versions.add(new StoredVersion(key, version + 1, lastUpdated,
-                    write instanceof ResourceWrite.Delete, content));
+                    write instanceof ResourceWrite.Delete, content, written));
         }
         return versions;
     }
@@ -131,7 +140,8 @@ final class WriteBatch {
             throws SQLException {
         List<Bytes32> hashes = new ArrayList<>(versions.size());
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO versions (type, id, version, last_updated, deleted, ciphertext) VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO versions (type, id, version, last_updated, deleted, ciphertext, compartment, category)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredVersion version : versions) {
                 insert.setString(1, version.key().type());
                 insert.setString(2, version.key().id());
@@ -142,6 +152,7 @@ final class WriteBatch {
                 hashes.add(ContentHash.of(salt, version.content()));
                 insert.setBytes(6, keys.get(version.key()).seal(version.key(), version.version(), salt,
                         version.content()));
+                Labels.bind(connection, insert, 7, version.labels());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -155,10 +166,11 @@ final class WriteBatch {
         Map<ResourceKey, StoredVersion> last = new LinkedHashMap<>();
         versions.forEach(v -> last.put(v.key(), v));
         try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO resources (type, id, current_version, deleted, last_updated, index_seal)"
-                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET"
+                "INSERT INTO resources (type, id, current_version, deleted, last_updated, index_seal, compartment,"
+                        + " category) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET"
                         + " current_version = EXCLUDED.current_version, deleted = EXCLUDED.deleted,"
-                        + " last_updated = EXCLUDED.last_updated, index_seal = EXCLUDED.index_seal")) {
+                        + " last_updated = EXCLUDED.last_updated, index_seal = EXCLUDED.index_seal,"
+                        + " compartment = EXCLUDED.compartment, category = EXCLUDED.category")) {
             for (StoredVersion version : last.values()) {
                 IndexEntries entries = index.get(version.key());
                 upsert.setString(1, version.key().type());
@@ -168,6 +180,7 @@ final class WriteBatch {
                 upsert.setObject(5, now);
                 upsert.setBytes(6, entries == null ? null : keys.get(version.key()).sealIndex(version.key(),
                         version.version(), IndexSeal.digest(entries)));
+                Labels.bind(connection, upsert, 7, version.labels());
                 upsert.addBatch();
             }
             upsert.executeBatch();

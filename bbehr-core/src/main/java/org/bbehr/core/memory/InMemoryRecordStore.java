@@ -1,4 +1,4 @@
-package org.bbehr.core.record;
+package org.bbehr.core.memory;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -13,6 +13,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.record.AccessLabels;
+import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.RecordStore;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.record.ResourceWrite;
+import org.bbehr.core.record.StoredVersion;
 import org.bbehr.core.search.IndexMatcher;
 import org.bbehr.core.search.RecordSearch;
 import org.bbehr.core.search.SearchPage;
@@ -53,7 +59,9 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
             boolean delete = write instanceof ResourceWrite.Delete;
             byte[] content = write instanceof ResourceWrite.Put put ? put.content().clone() : new byte[0];
             IndexEntries index = write instanceof ResourceWrite.Put put ? put.index() : IndexEntries.NONE;
-            StoredVersion version = new StoredVersion(write.key(), current + 1, now, delete, content);
+            AccessLabels labels = write instanceof ResourceWrite.Put put ? put.labels()
+                    : entry == null ? AccessLabels.UNLABELLED : entry.versions().getLast().labels();
+            StoredVersion version = new StoredVersion(write.key(), current + 1, now, delete, content, labels);
             List<StoredVersion> versions = new ArrayList<>(entry == null ? List.of() : entry.versions());
             versions.add(version);
             staged.put(write.key(), new Entry(List.copyOf(versions), index, entry != null && entry.legalHold(), false));
@@ -122,6 +130,8 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
 
     private Stream<ResourceKey> matching(SearchQuery query) {
         return live().filter(k -> k.type().equals(query.type()))
+                .filter(k -> query.access().map(a -> a.admits(entries.get(k).versions().getLast().labels()))
+                        .orElse(true))
                 .filter(k -> IndexMatcher.matches(query, k, lastUpdated(k), entries.get(k).index()));
     }
 
