@@ -14,7 +14,7 @@ final class Tables {
     static void truncateAll(DataSource dataSource) {
         execute(dataSource, "TRUNCATE resources, versions, data_keys, identifier_tokens, resource_references, outbox,"
                 + " search_token, search_blind, search_string, search_date, search_number, search_uri, search_reference,"
-                + " erasures, key_check, anchor_leaves, anchor_batches, blind_index_rotation");
+                + " erasures, key_check, anchor_leaves, anchor_batches, blind_index_rotation, event_cursors");
     }
 
     static void execute(DataSource dataSource, String sql) {
