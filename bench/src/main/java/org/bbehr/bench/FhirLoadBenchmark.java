@@ -272,7 +272,7 @@ public final class FhirLoadBenchmark {
         return Optional.ofNullable(value);
     }
 
-    private static List<String> words(String... texts) {
+    static List<String> words(String... texts) {
         List<String> words = new ArrayList<>();
         for (String text : texts) {
             for (String word : text.strip().split("\\s+")) {
