@@ -28,6 +28,17 @@ public final class ChartSearchBenchmark {
     static final String HEADING = "## Chart searches after a bulk load (embedded store)";
     static final int BUNDLES = Integer.getInteger("bench.bundles", 2_041);
     static final double TIME_SCALE = Double.parseDouble(System.getProperty("bench.timeScale", "1"));
+    /**
+     * Whether searches run before the load, on its first {@value #WARM_UP_BUNDLES} Bundles, as they have on a node
+     * that has served its clinicians ({@code -Dbench.warmUp=true}, a trial that leaves the file alone). Off by default:
+     * the measured scenario is a fresh node loaded and then searched, whose first searches also pay for the JIT.
+     */
+    static final boolean WARM_UP = Boolean.parseBoolean(System.getProperty("bench.warmUp", "false"));
+    static final int WARM_UP_BUNDLES = 41;
+    /** For a trial: idle this long after the load before searching ({@code -Dbench.pauseAfterLoad=30}, seconds). */
+    static final Duration PAUSE_AFTER_LOAD = Duration.ofSeconds(Long.getLong("bench.pauseAfterLoad", 0));
+    /** Not scaled by the time scale: the JIT takes its time whatever the trial. */
+    static final Duration WARM_UP_TIME = Duration.ofSeconds(30);
     static final Duration RUN = scaled(Duration.ofSeconds(10));
     static final Duration SUSTAINED = scaled(Duration.ofMinutes(10));
     /** The HAPI FHIR JPA starter's throughput for {@code Observation?patient&code} on this data (131–181 req/s). */
@@ -71,8 +82,8 @@ public final class ChartSearchBenchmark {
             }
         }
         System.out.println(section);
-        if (TIME_SCALE != 1 || BUNDLES != 2_041) {
-            System.out.println("A trial run (bench.timeScale=" + TIME_SCALE + ", bench.bundles=" + BUNDLES + "): "
+        if (TIME_SCALE != 1 || BUNDLES != 2_041 || WARM_UP || PAUSE_AFTER_LOAD.isPositive()) {
+            System.out.println("A trial run (bench.timeScale=" + TIME_SCALE + ", bench.bundles=" + BUNDLES + ", bench.warmUp=" + WARM_UP + "): "
                     + file + " left as it was");
             return;
         }
@@ -81,12 +92,31 @@ public final class ChartSearchBenchmark {
     }
 
     private static String measure(ServerProcess server, Machine machine, List<String> jvmOptions, long started) {
-        progress("loading %,d chart Bundles with 4 clients", BUNDLES);
+        String[] warmUpPatients = new String[0];
+        if (WARM_UP) {
+            progress("warm-up: %d chart Bundles, then every shape for %d s, as on a node that has served searches",
+                    WARM_UP_BUNDLES, WARM_UP_TIME.toSeconds());
+            warmUpPatients = load(server, 4, 0, WARM_UP_BUNDLES);
+            print(LoadRun.run("warm-up: every shape", server, 4, WARM_UP_TIME, 1, anyShape(warmUpPatients)));
+        }
+        int from = warmUpPatients.length;
+        progress("loading %,d chart Bundles with 4 clients", BUNDLES - from);
         long loadStarted = System.nanoTime();
-        String[] patients = load(server, 4);
+        String[] loadedPatients = load(server, 4, from, BUNDLES);
         Duration loadTime = Duration.ofNanos(System.nanoTime() - loadStarted);
+        String[] patients = java.util.stream.Stream.concat(java.util.Arrays.stream(warmUpPatients),
+                java.util.Arrays.stream(loadedPatients)).toArray(String[]::new);
         long loaded = System.nanoTime();
         progress("loaded in %d s; chart searches right away", loadTime.toSeconds());
+        if (PAUSE_AFTER_LOAD.isPositive()) {
+            progress("(a trial: idle for %d s first)", PAUSE_AFTER_LOAD.toSeconds());
+            try {
+                Thread.sleep(PAUSE_AFTER_LOAD);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
         List<Timed> first = eachShape(server, patients, loaded);
         progress("searching on (every shape, 4 clients) until %d s after the load", SUSTAINED.toSeconds());
         List<Timed> sustained = new ArrayList<>();
@@ -96,19 +126,19 @@ public final class ChartSearchBenchmark {
                     anyShape(patients))), at));
         }
         List<Timed> later = eachShape(server, patients, loaded);
-        return render(machine, jvmOptions, patients.length, loadTime, first, sustained, later,
+        return render(machine, jvmOptions, patients.length, loadedPatients.length, loadTime, first, sustained, later,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Posts the chart Bundles from {@code clients} threads; returns the created Patients' ids. */
-    private static String[] load(ServerProcess server, int clients) {
-        AtomicInteger next = new AtomicInteger();
+    /** Posts chart Bundles {@code from..to-1} from {@code clients} threads; returns the created Patients' ids. */
+    private static String[] load(ServerProcess server, int clients, int from, int to) {
+        AtomicInteger next = new AtomicInteger(from);
         List<String> patients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 try (LoadRun.Client client = new LoadRun.Client(server.base())) {
-                    for (int i = next.getAndIncrement(); i < BUNDLES; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
                         HttpResponse<String> response = client.post("", chartBundle(i));
                         Matcher patient = PATIENT.matcher(response.body());
                         if (response.statusCode() != 200 || !patient.find()) {
@@ -133,8 +163,8 @@ public final class ChartSearchBenchmark {
             }
         }
         server.requireAlive("the load");
-        if (patients.size() != BUNDLES) {
-            throw new IllegalStateException("only " + patients.size() + " of " + BUNDLES + " Bundles were stored");
+        if (patients.size() != to - from) {
+            throw new IllegalStateException("only " + patients.size() + " of " + (to - from) + " Bundles were stored");
         }
         return patients.toArray(String[]::new);
     }
@@ -207,7 +237,7 @@ public final class ChartSearchBenchmark {
                 + "\"url\":\"" + type + "\"}}";
     }
 
-    private static String render(Machine machine, List<String> jvmOptions, int patients, Duration loadTime,
+    private static String render(Machine machine, List<String> jvmOptions, int patients, int timed, Duration loadTime,
             List<Timed> first, List<Timed> sustained, List<Timed> later, Duration took) {
         StringBuilder s = new StringBuilder();
         s.append(HEADING).append("\n\n");
@@ -224,8 +254,13 @@ public final class ChartSearchBenchmark {
                 + " run took ").append(took.toSeconds()).append(" s\n");
         s.append(String.format(Locale.ROOT, "- Load: %,d transaction Bundles from 4 clients (each one Patient, 49"
                 + " vital-sign Observations over LOINC 8867-4, 8480-6, 8462-4, 29463-7 and 8310-5, and three each of"
-                + " Condition, MedicationRequest and Encounter): %,d Observations in %d s (%,.0f resources/s)%n%n",
-                patients, patients * 49, loadTime.toSeconds(), patients * 59 / (loadTime.toNanos() / 1e9)));
+                + " Condition, MedicationRequest and Encounter): %,d Observations; the last %,d Bundles in %d s"
+                + " (%,.0f resources/s)%n",
+                patients, patients * 49, timed, loadTime.toSeconds(), timed * 59 / (loadTime.toNanos() / 1e9)));
+        s.append(WARM_UP ? String.format(Locale.ROOT, "- Warm-up: before that load, the first %d Bundles, then %d s of"
+                + " every search shape at 4 clients (not reported), as on a node that has served its clinicians before"
+                + " a bulk load%n%n", WARM_UP_BUNDLES, WARM_UP_TIME.toSeconds())
+                : "- No warm-up: a fresh node, whose search code first runs right after the load\n\n");
         s.append("Each search is for a random patient of the load (and a random one of the five codes); every"
                 + " answer must be a 200 with at least one match. Clients as in the FHIR server benchmark (closed loop,"
                 + " one HTTP/1.1 connection each, on the same machine). Latency is per request, p50 and p99"
