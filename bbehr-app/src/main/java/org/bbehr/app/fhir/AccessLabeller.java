@@ -13,13 +13,16 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The access labels of a version, made when it is written: the Patients whose R4 compartment it is in (from the
  * references its compartment parameters hold, already in its index entries) and its consent category (from its type,
- * an Observation's category, and {@link Category#SENSITIVE} from its security labels). See docs/access.md.
+ * an Observation's category, and {@link Category#SENSITIVE} from its security labels). A Binary takes the labels of
+ * the resource its {@code securityContext} names, and of every DocumentReference whose attachment points to it. See
+ * docs/access.md.
  */
 final class AccessLabeller {
 
@@ -98,6 +101,47 @@ final class AccessLabeller {
             return new ResourceKey(id.getResourceType(), id.getIdPart());
         }
         return null;
+    }
+
+    /** A local Binary's id in an attachment URL: {@code Binary/{id}}, optionally of a version. */
+    private static final java.util.regex.Pattern LOCAL_BINARY =
+            java.util.regex.Pattern.compile("Binary/([A-Za-z0-9\\-.]{1,64})(?:/_history/[0-9]+)?");
+
+    /** The Binaries on this server that a DocumentReference's attachments point to ({@code url} = Binary/{id}). */
+    static Set<ResourceKey> attachedBinaries(DocumentReference document) {
+        Set<ResourceKey> binaries = new java.util.LinkedHashSet<>();
+        for (DocumentReference.DocumentReferenceContentComponent content : document.getContent()) {
+            String url = content.getAttachment().getUrl();
+            var local = url == null ? null : LOCAL_BINARY.matcher(url);
+            if (local != null && local.matches()) {
+                binaries.add(new ResourceKey("Binary", local.group(1)));
+            }
+        }
+        return binaries;
+    }
+
+    /**
+     * The labels of a Binary that a DocumentReference with {@code document}'s labels points to: in that document's
+     * compartment too, and sensitive when either is. Only ever stricter, so a later, less strict DocumentReference
+     * pointing to it does not loosen it.
+     */
+    static AccessLabels attachedTo(AccessLabels binary, AccessLabels document) {
+        Set<String> compartment = new HashSet<>(binary.compartment());
+        compartment.addAll(document.compartment());
+        Category category = binary.category() == Category.SENSITIVE || document.category() == Category.SENSITIVE
+                ? Category.SENSITIVE : Category.DOCUMENTS;
+        return new AccessLabels(compartment, category);
+    }
+
+    /**
+     * A Binary's new labels: its own, in its current version's compartment too and sensitive if that was, so a new
+     * version of a Binary keeps what its DocumentReferences gave it.
+     */
+    static AccessLabels keepingCurrent(AccessLabels written, AccessLabels current) {
+        Set<String> compartment = new HashSet<>(written.compartment());
+        compartment.addAll(current.compartment());
+        return new AccessLabels(compartment, current.category() == Category.SENSITIVE ? Category.SENSITIVE
+                : written.category());
     }
 
     static Category category(String type, IBaseResource resource) {

@@ -21,6 +21,7 @@ import org.bbehr.core.access.RecordAccess;
 import org.bbehr.core.anchor.AnchorState;
 import org.bbehr.core.anchor.AnchorStates;
 import org.bbehr.core.anchor.AnchoredReads.AnchoredVersion;
+import org.bbehr.core.record.AccessLabels;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -101,7 +102,8 @@ public final class FhirRecords {
                     return List.of();
                 }
             }
-            return List.of(prepare(actor, new ResourceKey(type, newId()), resource, OptionalLong.of(0), false));
+            return withAttachedBinaries(actor, List.of(prepare(actor, new ResourceKey(type, newId()), resource,
+                    OptionalLong.of(0), false)));
         });
         if (existing[0] != null) {
             StoredVersion found = current(actor, existing[0]);
@@ -116,8 +118,8 @@ public final class FhirRecords {
             throw new InvalidRequestException("the resource's id (" + bodyId + ") must equal the id in the URL ("
                     + key.id() + ")");
         }
-        StoredVersion stored = access.write(actor, () -> List.of(prepare(actor, key, resource, ifMatch, false)))
-                .getFirst();
+        StoredVersion stored = access.write(actor, () -> withAttachedBinaries(actor,
+                List.of(prepare(actor, key, resource, ifMatch, false)))).getFirst();
         return new Written(stored, stored.version() == 1, toResource(stored));
     }
 
@@ -272,8 +274,66 @@ public final class FhirRecords {
         ResourceKey context = AccessLabeller.securityContextOf(resource);
         var contextLabels = context == null ? null
                 : access.findCurrent(actor, context).map(StoredVersion::labels).orElse(null);
-        return new ResourceWrite.Put(key, expected, content, index, labeller.labels(key, resource, index,
-                contextLabels));
+        AccessLabels own = labeller.labels(key, resource, index, contextLabels);
+        // a Binary keeps what the DocumentReferences pointing to it gave its current version (withAttachedBinaries)
+        AccessLabels labels = !key.type().equals("Binary") ? own : access.findCurrent(actor, key)
+                .filter(v -> !v.deleted()).map(v -> AccessLabeller.keepingCurrent(own, v.labels())).orElse(own);
+        return new ResourceWrite.Put(key, expected, content, index, labels);
+    }
+
+    /**
+     * The batch, with every Binary that one of its DocumentReferences points to labelled as that DocumentReference
+     * (AccessLabeller#attachedTo): a Binary written in the same batch by its put, an existing one by a relabel after
+     * the batch's other writes (so the results of those keep their order). A Binary the actor may not see, or that
+     * does not exist, is left alone.
+     */
+    List<ResourceWrite> withAttachedBinaries(Actor actor, List<ResourceWrite> writes) {
+        if (writes.stream().noneMatch(w -> w instanceof ResourceWrite.Put && w.key().type().equals(
+                "DocumentReference"))) {
+            return writes;
+        }
+        List<ResourceWrite> labelled = new ArrayList<>(writes);
+        java.util.Map<ResourceKey, AccessLabels> stored = new java.util.HashMap<>();
+        java.util.Map<ResourceKey, AccessLabels> relabels = new java.util.LinkedHashMap<>();
+        for (ResourceWrite write : writes) {
+            if (!(write instanceof ResourceWrite.Put document) || !document.key().type().equals("DocumentReference")) {
+                continue;
+            }
+            var parsed = jsonParser().parseResource(org.hl7.fhir.r4.model.DocumentReference.class,
+                    new String(document.content(), StandardCharsets.UTF_8));
+            for (ResourceKey binary : AccessLabeller.attachedBinaries(parsed)) {
+                int inBatch = lastPutOf(labelled, binary);
+                if (inBatch >= 0) {
+                    ResourceWrite.Put put = (ResourceWrite.Put) labelled.get(inBatch);
+                    labelled.set(inBatch, new ResourceWrite.Put(put.key(), put.expectedVersion(), put.content(),
+                            put.index(), AccessLabeller.attachedTo(put.labels(), document.labels())));
+                    continue;
+                }
+                if (!stored.containsKey(binary)) {
+                    access.findCurrent(actor, binary).filter(v -> !v.deleted())
+                            .ifPresent(v -> stored.put(binary, v.labels()));
+                }
+                AccessLabels now = relabels.getOrDefault(binary, stored.get(binary));
+                if (now != null) {
+                    relabels.put(binary, AccessLabeller.attachedTo(now, document.labels()));
+                }
+            }
+        }
+        relabels.forEach((binary, labels) -> {
+            if (!labels.equals(stored.get(binary))) {
+                labelled.add(new ResourceWrite.Relabel(binary, labels));
+            }
+        });
+        return labelled;
+    }
+
+    private static int lastPutOf(List<ResourceWrite> writes, ResourceKey key) {
+        for (int i = writes.size() - 1; i >= 0; i--) {
+            if (writes.get(i).key().equals(key)) {
+                return writes.get(i) instanceof ResourceWrite.Put ? i : -1;
+            }
+        }
+        return -1;
     }
 
     /** The stored bytes as a resource, with the version's id, time and anchoring in {@code meta}. */

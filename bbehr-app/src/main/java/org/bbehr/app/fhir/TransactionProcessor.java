@@ -67,7 +67,7 @@ final class TransactionProcessor {
         // planned and prepared inside the door's write, so its identifier tokens and search tokens are made under the
         // blind index's stable primary key
         List<StoredVersion> stored = records.access().write(actor,
-                () -> prepare(actor, bundle, request, plans, writing));
+                () -> records.withAttachedBinaries(actor, prepare(actor, bundle, request, plans, writing)));
         Map<Planned, StoredVersion> result = new HashMap<>();
         for (int i = 0; i < writing.size(); i++) {
             result.put(writing.get(i), stored.get(i));

@@ -240,6 +240,8 @@ public final class RecordAccess {
         }
         if (decision.allowed() && write instanceof ResourceWrite.Put put) {
             decision = policy.onRecord(actor, action, key, put.labels());
+        } else if (decision.allowed() && write instanceof ResourceWrite.Relabel relabel) {
+            decision = policy.onRecord(actor, action, key, relabel.labels());
         }
         if (!decision.allowed()) {
             report(actor, action, key.type(), List.of(key), decision);

@@ -51,6 +51,17 @@ public final class InMemoryRecordStore implements RecordStore, RecordSearch {
             if (entry != null && entry.erased()) {
                 throw new BbehrException(ErrorCode.RECORD_ERASED, write.key() + " was erased");
             }
+            if (write instanceof ResourceWrite.Relabel relabel) {
+                if (entry == null) {
+                    throw new BbehrException(ErrorCode.RECORD_NOT_FOUND, "no resource " + write.key());
+                }
+                List<StoredVersion> versions = new ArrayList<>(entry.versions());
+                StoredVersion last = versions.getLast();
+                versions.set(versions.size() - 1, new StoredVersion(last.key(), last.version(), last.lastUpdated(),
+                        last.deleted(), last.content(), relabel.labels()));
+                staged.put(write.key(), new Entry(List.copyOf(versions), entry.index(), entry.legalHold(), false));
+                continue;
+            }
             long current = entry == null ? 0 : entry.versions().getLast().version();
             if (write.expectedVersion().isPresent() && write.expectedVersion().getAsLong() != current) {
                 throw new BbehrException(ErrorCode.RECORD_VERSION_CONFLICT, write.key() + " is at version " + current

@@ -17,7 +17,7 @@ public interface RecordStore {
      * @throws org.bbehr.core.BbehrException {@code RECORD_VERSION_CONFLICT} when an expected version is not current,
      *     {@code RECORD_REFERENCED} when, after the batch, a current resource would still reference a resource the
      *     batch deletes, {@code RECORD_ERASED} when writing to an erased resource
-     * @return the stored versions, in the order of the writes
+     * @return the stored versions, in the order of the writes ({@link ResourceWrite.Relabel}s yield none)
      */
     List<StoredVersion> write(List<ResourceWrite> writes);
 

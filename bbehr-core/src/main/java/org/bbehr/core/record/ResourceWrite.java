@@ -29,4 +29,22 @@ public sealed interface ResourceWrite {
 
     /** Stores a deletion as the next version; refused while current resources reference the key. */
     record Delete(ResourceKey key, OptionalLong expectedVersion) implements ResourceWrite {}
+
+    /**
+     * Gives an existing resource's current version (and so the resource) new labels without a new version: for a
+     * Binary that a DocumentReference points to, which takes that DocumentReference's labels. Its earlier versions keep
+     * theirs, and a read of one of them is judged by the stricter of the two. It yields no version in the batch's
+     * result; refused with {@code RECORD_NOT_FOUND} for a resource that does not exist.
+     */
+    record Relabel(ResourceKey key, AccessLabels labels) implements ResourceWrite {
+
+        public Relabel {
+            java.util.Objects.requireNonNull(labels, "labels");
+        }
+
+        @Override
+        public OptionalLong expectedVersion() {
+            return OptionalLong.empty();
+        }
+    }
 }

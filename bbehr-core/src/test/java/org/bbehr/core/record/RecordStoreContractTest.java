@@ -521,6 +521,44 @@ public abstract class RecordStoreContractTest {
                 BbehrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
     }
 
+    // labels
+
+    @Test
+    void relabelShouldGiveTheCurrentVersionNewLabelsWithoutANewVersion() {
+        // given: a document in no one's compartment, at version 2
+        ResourceKey pdf = new ResourceKey("Binary", "pdf-1");
+        AccessLabels plain = new AccessLabels(Set.of(), org.bbehr.core.consent.Category.DOCUMENTS);
+        AccessLabels alices = new AccessLabels(Set.of("alice"), org.bbehr.core.consent.Category.SENSITIVE);
+        store.write(List.of(new ResourceWrite.Put(pdf, OptionalLong.empty(), json(pdf, "1").getBytes(UTF_8),
+                IndexEntries.NONE, plain)));
+        store.write(List.of(new ResourceWrite.Put(pdf, OptionalLong.empty(), json(pdf, "2").getBytes(UTF_8),
+                IndexEntries.NONE, plain)));
+
+        // when: relabelled, beside a put of another resource
+        List<StoredVersion> stored = store.write(List.of(put(bob(), json(bob(), "b")),
+                new ResourceWrite.Relabel(pdf, alices)));
+
+        // then: no version for the relabel; the current version has the new labels, the earlier one its own
+        assertThat(stored).extracting(StoredVersion::key).containsExactly(bob());
+        StoredVersion current = store.findCurrent(pdf).orElseThrow();
+        assertThat(current.version()).isEqualTo(2);
+        assertThat(current.labels()).isEqualTo(alices);
+        assertThat(text(current)).isEqualTo(json(pdf, "2"));
+        assertThat(store.findVersion(pdf, 1).orElseThrow().labels()).isEqualTo(plain);
+        assertThat(store.findLive(List.of(pdf))).singleElement()
+                .satisfies(v -> assertThat(v.labels()).isEqualTo(alices));
+        assertThat(store.history(pdf, Instant.EPOCH, 0, 10)).hasSize(2);
+    }
+
+    @Test
+    void relabelOfAResourceThatIsNotThereShouldBeRefusedAndStoreNothing() {
+        // when / then
+        assertThatThrownBy(() -> store.write(List.of(put(bob(), json(bob(), "b")),
+                new ResourceWrite.Relabel(alice(), AccessLabels.UNLABELLED)))).isInstanceOfSatisfying(
+                BbehrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThat(store.findCurrent(bob())).isEmpty();
+    }
+
     private static void assertErased(org.assertj.core.api.ThrowableAssert.ThrowingCallable read) {
         assertThatThrownBy(read).isInstanceOfSatisfying(BbehrException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_ERASED));

@@ -51,10 +51,21 @@ final class WriteBatch {
         this.now = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     }
 
-    Result apply(List<ResourceWrite> writes) throws SQLException {
+    Result apply(List<ResourceWrite> batch) throws SQLException {
+        List<ResourceWrite.Relabel> relabels = batch.stream().filter(ResourceWrite.Relabel.class::isInstance)
+                .map(ResourceWrite.Relabel.class::cast).toList();
+        List<ResourceWrite> writes = batch.stream().filter(w -> !(w instanceof ResourceWrite.Relabel)).toList();
         List<ResourceKey> written = writes.stream().map(ResourceWrite::key).distinct().sorted(KEY_ORDER).toList();
         Set<ResourceKey> deleted = keysOf(writes, ResourceWrite.Delete.class);
-        Map<ResourceKey, Current> existing = lock(written, !deleted.isEmpty());
+        // every row the batch changes is locked in one statement, in one order, so batches can't deadlock
+        List<ResourceKey> locked = batch.stream().map(ResourceWrite::key).distinct().sorted(KEY_ORDER).toList();
+        Map<ResourceKey, Current> existing = lock(locked, !deleted.isEmpty());
+        Map<ResourceKey, Current> relabelled = new HashMap<>(existing);
+        existing.keySet().retainAll(new java.util.HashSet<>(written));
+        if (writes.isEmpty()) {
+            relabel(relabels, relabelled, Set.of());
+            return new Result(List.of(), Map.of());
+        }
         lockReferenced(writes, written);
         List<StoredVersion> versions = number(writes, existing);
         Map<ResourceKey, DataKey> keys = new HashMap<>(dataKeys.load(connection, existing.keySet()));
@@ -68,7 +79,44 @@ final class WriteBatch {
         IndexRows.insert(connection, index);
         Outbox.add(connection, versions, contentHashes, now);
         IndexRows.requireUnreferenced(connection, deleted);
+        relabel(relabels, relabelled, new java.util.HashSet<>(written));
         return new Result(versions, created);
+    }
+
+    /**
+     * New labels on resources' current versions (the resource's row and its current version's row), no new version;
+     * after the batch's versions, so a resource written in the same batch is relabelled as written.
+     */
+    private void relabel(List<ResourceWrite.Relabel> relabels, Map<ResourceKey, Current> existing,
+            Set<ResourceKey> written) throws SQLException {
+        if (relabels.isEmpty()) {
+            return;
+        }
+        for (ResourceWrite.Relabel relabel : relabels) {
+            Current state = existing.get(relabel.key());
+            if (state == null && !written.contains(relabel.key())) {
+                throw new BbehrException(ErrorCode.RECORD_NOT_FOUND, "no resource " + relabel.key());
+            }
+            if (state != null && state.erased()) {
+                throw new BbehrException(ErrorCode.RECORD_ERASED, relabel.key() + " was erased");
+            }
+        }
+        try (PreparedStatement resource = connection.prepareStatement(
+                "UPDATE resources SET compartment = ?, category = ? WHERE type = ? AND id = ?");
+                PreparedStatement version = connection.prepareStatement("UPDATE versions v SET compartment = ?,"
+                        + " category = ? FROM resources r WHERE r.type = ? AND r.id = ? AND v.type = r.type"
+                        + " AND v.id = r.id AND v.version = r.current_version")) {
+            for (ResourceWrite.Relabel relabel : relabels) {
+                for (PreparedStatement update : List.of(resource, version)) {
+                    Labels.bind(connection, update, 1, relabel.labels());
+                    update.setString(3, relabel.key().type());
+                    update.setString(4, relabel.key().id());
+                    update.addBatch();
+                }
+            }
+            resource.executeBatch();
+            version.executeBatch();
+        }
     }
 
     /** Locks the existing rows of {@code keys}; a delete takes the lock that conflicts with new references to it. */
