@@ -61,11 +61,14 @@ public abstract class RecordAccessContractTest {
                 Purpose.TREATMENT, false);
     }
 
-    /** Alice's records except the sensitive ones, and what is in no patient's compartment; no Practitioners. */
+    /**
+     * Alice's records except the sensitive ones, and what is in no patient's compartment; no Practitioners; financial
+     * records refused outright (forbidden, not hidden).
+     */
     static final class ScriptedPolicy implements AccessPolicy {
 
         static final AccessClause BOBS = new AccessClause(Set.of("alice"), true,
-                EnumSet.complementOf(EnumSet.of(Category.SENSITIVE)));
+                EnumSet.complementOf(EnumSet.of(Category.SENSITIVE, Category.FINANCIAL)));
 
         @Override
         public Decision onType(Actor actor, Action action, String type) {
@@ -74,7 +77,10 @@ public abstract class RecordAccessContractTest {
 
         @Override
         public Decision onRecord(Actor actor, Action action, ResourceKey key, AccessLabels labels) {
-            return actor.isSystem() || BOBS.admits(labels) ? Decision.ALLOW : Decision.HIDE;
+            if (actor.isSystem() || BOBS.admits(labels)) {
+                return Decision.ALLOW;
+            }
+            return labels.category() == Category.FINANCIAL ? Decision.FORBID : Decision.HIDE;
         }
 
         @Override
@@ -147,6 +153,42 @@ public abstract class RecordAccessContractTest {
         assertDenied(() -> door.findCurrent(drBob(), key("Practitioner", "no-such-id")), ErrorCode.ACCESS_FORBIDDEN);
         assertDenied(() -> door.search(drBob(), SearchQuery.of("Practitioner")), ErrorCode.ACCESS_FORBIDDEN);
         assertThat(audited).extracting(AccessEvent::decision).containsOnly(Decision.FORBID);
+    }
+
+    @Test
+    void forbiddenRecordShouldBeRefusedAsForbiddenAndAudited() {
+        // given: a claim of Alice's, a category the policy refuses outright
+        door.write(NODE, () -> List.of(put("Claim", "claim-alice", Set.of("alice"), Category.FINANCIAL, null)));
+        audited.clear();
+
+        // when
+        BbehrException read = denial(() -> door.findCurrent(drBob(), key("Claim", "claim-alice")));
+        BbehrException write = denial(() -> door.write(drBob(), () -> List.of(
+                update("Claim", "claim-alice", "alice", Category.FINANCIAL))));
+
+        // then: refused as forbidden (not answered as missing), audited as such, not in searches
+        assertThat(read.code()).isEqualTo(ErrorCode.ACCESS_FORBIDDEN);
+        assertThat(write.code()).isEqualTo(ErrorCode.ACCESS_FORBIDDEN);
+        assertThat(audited).extracting(AccessEvent::decision).containsExactly(Decision.FORBID, Decision.FORBID);
+        assertThat(door.search(drBob(), SearchQuery.of("Claim"))).isEmpty();
+        assertThat(door.findCurrent(NODE, key("Claim", "claim-alice")).orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void relabelShouldNeedTheActorToSeeTheOldAndTheNewLabels() {
+        // when: Bob relabels Alice's record into Carol's compartment; the node does the same to another
+        BbehrException intoCarols = denial(() -> door.write(drBob(), () -> List.of(new ResourceWrite.Relabel(
+                key("Observation", "hr-alice"), new AccessLabels(Set.of("carol"), Category.VITAL_SIGNS)))));
+        door.write(NODE, () -> List.of(new ResourceWrite.Relabel(key("Observation", "hr-carol"),
+                new AccessLabels(Set.of("alice"), Category.VITAL_SIGNS))));
+
+        // then
+        assertThat(intoCarols.code()).isEqualTo(ErrorCode.RECORD_NOT_FOUND);
+        assertThat(door.findCurrent(drBob(), key("Observation", "hr-alice"))).isPresent();
+        assertThat(door.findCurrent(drBob(), key("Observation", "hr-carol"))).hasValueSatisfying(v -> {
+            assertThat(v.version()).isEqualTo(1);
+            assertThat(v.labels().compartment()).containsExactly("alice");
+        });
     }
 
     @Test
