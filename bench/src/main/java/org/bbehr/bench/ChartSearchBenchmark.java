@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bbehr.bench.LoadRun.Call;
 import org.bbehr.bench.LoadRun.Figure;
 import org.bbehr.bench.LoadRun.Reply;
@@ -104,8 +106,8 @@ public final class ChartSearchBenchmark {
         long loadStarted = System.nanoTime();
         String[] loadedPatients = load(server, 4, from, BUNDLES);
         Duration loadTime = Duration.ofNanos(System.nanoTime() - loadStarted);
-        String[] patients = java.util.stream.Stream.concat(java.util.Arrays.stream(warmUpPatients),
-                java.util.Arrays.stream(loadedPatients)).toArray(String[]::new);
+        String[] patients = Stream.concat(Arrays.stream(warmUpPatients), Arrays.stream(loadedPatients))
+                .toArray(String[]::new);
         long loaded = System.nanoTime();
         progress("loaded in %d s; chart searches right away", loadTime.toSeconds());
         if (PAUSE_AFTER_LOAD.isPositive()) {

@@ -1,8 +1,11 @@
 package org.bbehr.app.fhir;
 
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bbehr.app.search.SearchIndexer;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.record.AccessLabels;
@@ -104,15 +107,14 @@ final class AccessLabeller {
     }
 
     /** A local Binary's id in an attachment URL: {@code Binary/{id}}, optionally of a version. */
-    private static final java.util.regex.Pattern LOCAL_BINARY =
-            java.util.regex.Pattern.compile("Binary/([A-Za-z0-9\\-.]{1,64})(?:/_history/[0-9]+)?");
+    private static final Pattern LOCAL_BINARY = Pattern.compile("Binary/([A-Za-z0-9\\-.]{1,64})(?:/_history/[0-9]+)?");
 
     /** The Binaries on this server that a DocumentReference's attachments point to ({@code url} = Binary/{id}). */
     static Set<ResourceKey> attachedBinaries(DocumentReference document) {
-        Set<ResourceKey> binaries = new java.util.LinkedHashSet<>();
+        Set<ResourceKey> binaries = new LinkedHashSet<>();
         for (DocumentReference.DocumentReferenceContentComponent content : document.getContent()) {
             String url = content.getAttachment().getUrl();
-            var local = url == null ? null : LOCAL_BINARY.matcher(url);
+            Matcher local = url == null ? null : LOCAL_BINARY.matcher(url);
             if (local != null && local.matches()) {
                 binaries.add(new ResourceKey("Binary", local.group(1)));
             }

@@ -8,8 +8,11 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -27,6 +30,7 @@ import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
@@ -293,13 +297,13 @@ public final class FhirRecords {
             return writes;
         }
         List<ResourceWrite> labelled = new ArrayList<>(writes);
-        java.util.Map<ResourceKey, AccessLabels> stored = new java.util.HashMap<>();
-        java.util.Map<ResourceKey, AccessLabels> relabels = new java.util.LinkedHashMap<>();
+        Map<ResourceKey, AccessLabels> stored = new HashMap<>();
+        Map<ResourceKey, AccessLabels> relabels = new LinkedHashMap<>();
         for (ResourceWrite write : writes) {
             if (!(write instanceof ResourceWrite.Put document) || !document.key().type().equals("DocumentReference")) {
                 continue;
             }
-            var parsed = jsonParser().parseResource(org.hl7.fhir.r4.model.DocumentReference.class,
+            var parsed = jsonParser().parseResource(DocumentReference.class,
                     new String(document.content(), StandardCharsets.UTF_8));
             for (ResourceKey binary : AccessLabeller.attachedBinaries(parsed)) {
                 int inBatch = lastPutOf(labelled, binary);

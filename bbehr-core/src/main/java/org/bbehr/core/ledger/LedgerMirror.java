@@ -1,6 +1,8 @@
 package org.bbehr.core.ledger;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,6 +17,8 @@ import org.bbehr.core.directory.Hospital;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffMember;
 import org.bbehr.core.directory.StaffRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The directory and the consents as the contracts' events build them, so that a look-up costs no call to the chain.
@@ -26,9 +30,9 @@ import org.bbehr.core.directory.StaffRole;
  */
 public final class LedgerMirror implements Directory, ConsentLedger, Consumer<LedgerEvent> {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LedgerMirror.class);
+    private static final Logger log = LoggerFactory.getLogger(LedgerMirror.class);
 
-    private static final ConsentGrant NONE = new ConsentGrant(0, Purpose.fromCode(0), java.time.Instant.EPOCH, 0);
+    private static final ConsentGrant NONE = new ConsentGrant(0, Purpose.fromCode(0), Instant.EPOCH, 0);
 
     private final Clock clock;
     private final Map<Integer, Hospital> hospitals = new ConcurrentHashMap<>();
@@ -47,7 +51,7 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
      * Follows the chain on its own thread: reads the feed until the confirmed head, then every {@code tick}; a failing
      * chain is retried after the tick, the mirror answering meanwhile from what it has.
      */
-    public AutoCloseable follow(EventFeed feed, java.time.Duration tick) {
+    public AutoCloseable follow(EventFeed feed, Duration tick) {
         Thread thread = Thread.ofPlatform().daemon().name("ledger-mirror").start(() -> {
             String lastFailure = null;
             while (!Thread.currentThread().isInterrupted()) {

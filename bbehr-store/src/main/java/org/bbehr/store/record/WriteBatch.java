@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +62,7 @@ final class WriteBatch {
         List<ResourceKey> locked = batch.stream().map(ResourceWrite::key).distinct().sorted(KEY_ORDER).toList();
         Map<ResourceKey, Current> existing = lock(locked, !deleted.isEmpty());
         Map<ResourceKey, Current> relabelled = new HashMap<>(existing);
-        existing.keySet().retainAll(new java.util.HashSet<>(written));
+        existing.keySet().retainAll(new HashSet<>(written));
         if (writes.isEmpty()) {
             relabel(relabels, relabelled, Set.of());
             return new Result(List.of(), Map.of());
@@ -79,7 +80,7 @@ final class WriteBatch {
         IndexRows.insert(connection, index);
         Outbox.add(connection, versions, contentHashes, now);
         IndexRows.requireUnreferenced(connection, deleted);
-        relabel(relabels, relabelled, new java.util.HashSet<>(written));
+        relabel(relabels, relabelled, new HashSet<>(written));
         return new Result(versions, created);
     }
 
