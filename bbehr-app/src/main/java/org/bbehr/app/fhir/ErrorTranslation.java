@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -47,12 +48,19 @@ public final class ErrorTranslation {
     /** Replaces any exception on its way out with the right typed one. */
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException onException(RequestDetails request, Throwable thrown, HttpServletRequest http) {
+        Object bodyFailure = http == null ? null : http.getAttribute(BodySizeLimitFilter.FAILURE);
+        if (bodyFailure instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
+            return new PayloadTooLargeException(tooLarge.getMessage());
+        }
+        if (bodyFailure instanceof BodySizeLimitFilter.BadEncodingException badEncoding) {
+            return new InvalidRequestException(badEncoding.getMessage());
+        }
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
             if (cause instanceof BbehrException known) {
                 return translate(known);
             }
             if (cause instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
-                return new ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException(tooLarge.getMessage());
+                return new PayloadTooLargeException(tooLarge.getMessage());
             }
             if (cause instanceof DataFormatException format) {
                 return new InvalidRequestException("the request body is not valid FHIR: " + format.getMessage());

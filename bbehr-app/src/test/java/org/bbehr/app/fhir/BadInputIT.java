@@ -2,11 +2,15 @@ package org.bbehr.app.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 import org.bbehr.app.node.NodeApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +85,78 @@ class BadInputIT {
         // then
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void oversizedBodyWithoutALengthShouldGet413() throws Exception {
+        // given: sent chunked, so only reading it shows it is too large
+        byte[] huge = ("{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"" + "x".repeat(70_000) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        // when
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/fhir/Patient"))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // then
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    HttpResponse<String> postEncoded(String encoding, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/Patient"))
+                .header("Accept", "application/fhir+json").header("Content-Type", "application/fhir+json")
+                .header("Content-Encoding", encoding).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static byte[] gzip(String text) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void gzipBombShouldGet413AndLeaveTheNodeServing() throws Exception {
+        // given: 30 MB of valid JSON (a Patient padded with spaces) that gzip packs well under the 64 kB limit
+        byte[] bomb = gzip("{\"resourceType\":\"Patient\"," + " ".repeat(30_000_000) + "\"active\":true}");
+        assertThat(bomb.length).isLessThan(65_536);
+        // when
+        HttpResponse<String> response = postEncoded("gzip", bomb);
+        // then
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(response.body()).contains("OperationOutcome");
+        assertThat(send("GET", "metadata", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void gzipBodyWithinTheLimitShouldBeStored() throws Exception {
+        // when
+        HttpResponse<String> response = postEncoded("gzip", gzip(PATIENT));
+        // then
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.body()).contains("\"family\":\"Synthetic\"");
+    }
+
+    @Test
+    void bodyDeclaredGzipThatIsNotShouldGet400() throws Exception {
+        // when
+        HttpResponse<String> response = postEncoded("gzip", PATIENT.getBytes(StandardCharsets.UTF_8));
+        // then
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertClientError(response);
+        assertThat(response.body()).contains("not valid gzip");
+    }
+
+    @Test
+    void unsupportedContentEncodingShouldGet415() throws Exception {
+        // when
+        HttpResponse<String> response = postEncoded("br", PATIENT.getBytes(StandardCharsets.UTF_8));
+        // then
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertClientError(response);
     }
 
     @Test
