@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import org.bbehr.app.node.PerimeterFilter;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 
@@ -46,6 +47,7 @@ final class BlindIndexRotationClient {
      */
     Started start() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header(PerimeterFilter.MANAGEMENT_HEADER, "bbehr keys rotate-index")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         Status status = parse(response);
         if (response.statusCode() == 409) {

@@ -2,6 +2,8 @@ package org.bbehr.app.node;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.bbehr.app.fhir.BodySizeLimitFilter;
 import org.bbehr.app.fhir.FhirRecords;
@@ -16,6 +18,8 @@ import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.search.RecordSearch;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,6 +73,20 @@ class FhirConfiguration {
         var registration = new ServletRegistrationBean<>(new FhirServer(context, records, profileValidator, metrics),
                 "/fhir/*");
         registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /** Before every other filter: requests to other host names and from other sites' pages never get further. */
+    @Bean
+    FilterRegistrationBean<PerimeterFilter> perimeter(NodeProperties properties,
+            @Value("${server.address:}") String address) {
+        List<String> hosts = new ArrayList<>(properties.http().allowedHosts());
+        if (!address.isBlank() && !address.equals("0.0.0.0") && !address.equals("::")) {
+            hosts.add(address);
+        }
+        var registration = new FilterRegistrationBean<>(new PerimeterFilter(hosts));
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 

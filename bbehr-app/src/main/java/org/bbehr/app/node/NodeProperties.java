@@ -1,6 +1,7 @@
 package org.bbehr.app.node;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,7 +19,14 @@ public record NodeProperties(
         @DefaultValue Fhir fhir,
         @DefaultValue Chain chain,
         @DefaultValue Keys keys,
-        @DefaultValue Anchoring anchoring) {
+        @DefaultValue Anchoring anchoring,
+        @DefaultValue Http http) {
+
+    /**
+     * @param allowedHosts the host names the node is reached by besides {@code localhost}, {@code 127.0.0.1} and
+     *     {@code ::1} (e.g. {@code ehr.hospital.example}); a request naming another host in {@code Host} gets 421
+     */
+    public record Http(@DefaultValue List<String> allowedHosts) {}
 
     /**
      * How versions are anchored: a batch as soon as {@code maxBatch} versions wait or the oldest has waited

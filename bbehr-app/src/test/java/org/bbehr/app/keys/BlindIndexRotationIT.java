@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bbehr.app.node.NodeApplication;
 import org.bbehr.app.node.NodeProperties;
+import org.bbehr.app.node.PerimeterFilter;
 import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
 import org.hl7.fhir.r4.model.Bundle;
@@ -128,7 +129,8 @@ class BlindIndexRotationIT {
     HttpResponse<String> rotation(String method) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/actuator/blind-index-rotation"));
-        request = method.equals("POST") ? request.POST(HttpRequest.BodyPublishers.noBody()) : request.GET();
+        request = method.equals("POST") ? request.header(PerimeterFilter.MANAGEMENT_HEADER, "test")
+                .POST(HttpRequest.BodyPublishers.noBody()) : request.GET();
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
