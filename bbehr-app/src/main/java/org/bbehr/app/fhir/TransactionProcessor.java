@@ -262,10 +262,16 @@ final class TransactionProcessor {
 
     private static Resource requireResource(BundleEntryComponent entry) {
         if (!entry.hasResource()) {
-            throw new InvalidRequestException(entry.getRequest().getMethod().toCode() + " " + entry.getRequest().getUrl()
-                    + " has no resource");
+            throw new InvalidRequestException(entry.getRequest().getMethod().toCode() + " "
+                    + withoutQuery(entry.getRequest().getUrl()) + " has no resource");
         }
         return entry.getResource();
+    }
+
+    /** An entry's URL for a message: a conditional one's criteria (an identifier, a name) are left out. */
+    private static String withoutQuery(String url) {
+        int query = url == null ? -1 : url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?…";
     }
 
     /** The version an entry expects: none for a POST (a new id), else its If-Match if it has one. */

@@ -160,6 +160,19 @@ class BadInputIT {
     }
 
     @Test
+    void errorAboutAConditionalEntryShouldNotEchoItsCriteria() throws Exception {
+        // given: a conditional update by a patient's identifier, without its resource
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                + "{\"method\":\"PUT\",\"url\":\"Patient?identifier=urn:mrn%7CMRN-SECRET-4711\"}}]}";
+        // when
+        HttpResponse<String> response = send("POST", "", "application/fhir+json", bundle);
+        // then
+        assertClientError(response);
+        assertThat(response.body()).contains("has no resource").doesNotContain("MRN-SECRET-4711")
+                .doesNotContain("identifier=");
+    }
+
+    @Test
     void staleIfMatchShouldGet412() throws Exception {
         // given
         HttpResponse<String> created = send("PUT", "Patient/if-match-1", "application/fhir+json",
