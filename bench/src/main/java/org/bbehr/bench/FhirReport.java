@@ -135,7 +135,7 @@ final class FhirReport {
                 | Measure | Value | Target | Met |
                 |---|--:|--:|:-:|
                 %s%s%s%s%s%s
-                Start-up is the time from starting the process to the first 200 from `/actuator/health/readiness`; \
+                Start-up is the time from starting the process to the first 200 from `/readyz`; \
                 the starts took %s ms. Resident memory is the server JVM's `VmRSS` (`/proc/<pid>/status`), the \
                 heap figures `jcmd <pid> GC.heap_info` (used includes garbage not yet collected); the idle figure is \
                 taken after the warm-up load (ingest of %s resources, reads, creates, some with full validation) and %d s \

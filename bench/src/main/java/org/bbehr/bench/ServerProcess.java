@@ -54,7 +54,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the server and returns when {@code /actuator/health/readiness} first answers 200.
+     * Starts the server and returns when its readiness probe ({@code /readyz}) first answers 200.
      *
      * @param jvmOptions options for the server's JVM (none: the JVM's defaults, as {@code ./bbehr serve} runs it)
      * @param serverArgs extra arguments after {@code serve --port N}, e.g. {@code --bbehr.store.mode=embedded}
@@ -72,6 +72,10 @@ final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), subcommand, "--port", Integer.toString(port)));
+        // the management endpoints on a free port of their own (a Spring setting, so that releases from before
+        // the management port accept it too; dev takes it as an option)
+        command.addAll(subcommand.equals("dev") ? List.of("--management-port", "0")
+                : List.of("--management.server.port=0"));
         command.addAll(serverArgs);
         long started = System.nanoTime();
         Process process;
@@ -300,7 +304,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void awaitReady(long startedNanos) {
-        URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        URI readiness = URI.create("http://127.0.0.1:" + port + "/readyz");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).build();

@@ -32,6 +32,11 @@ final class DevCommand implements Runnable {
             description = "The node's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "9080",
+            description = "The management port on 127.0.0.1: health details, metrics, blind-index rotation"
+                    + " (default: ${DEFAULT-VALUE}; 0 for a free one).")
+    int managementPort;
+
     @Mixin
     DemoOptions demoOptions;
 
@@ -50,6 +55,7 @@ final class DevCommand implements Runnable {
         int hospitalId = ensureHospital(chain, "http://127.0.0.1:" + port + "/fhir");
         ConfigurableApplicationContext node = NodeApplication.start(
                 "--server.port=" + port,
+                "--management.server.port=" + managementPort,
                 "--bbehr.data-dir=" + dataDir.dataDir.toAbsolutePath(),
                 "--bbehr.store.mode=embedded",
                 "--bbehr.chain.rpc-url=" + chain.rpcUrl(),
@@ -57,7 +63,7 @@ final class DevCommand implements Runnable {
                 "--bbehr.chain.dev-account=" + NODE_ACCOUNT);
         String demoStatus = demo.map(d -> d.loadIfPending("http://127.0.0.1:" + port + "/fhir",
                 spec.commandLine().getOut(), spec.commandLine().getErr())).orElse("none (--no-demo)");
-        printReady(chain, hospitalId, demoStatus, (System.nanoTime() - started) / 1_000_000);
+        printReady(node, chain, hospitalId, demoStatus, (System.nanoTime() - started) / 1_000_000);
         NodeApplication.awaitClose(node);
     }
 
@@ -75,14 +81,17 @@ final class DevCommand implements Runnable {
         }
     }
 
-    private void printReady(DevChain chain, int hospitalId, String demoStatus, long millis) {
+    private void printReady(ConfigurableApplicationContext node, DevChain chain, int hospitalId, String demoStatus,
+            long millis) {
         var out = spec.commandLine().getOut();
         String base = "http://127.0.0.1:" + port;
         out.println();
         out.println("BbEHR is ready (" + millis + " ms)");
         out.println("  FHIR R4 base       " + base + "/fhir        (try " + base + "/fhir/metadata)");
-        out.println("  health             " + base + "/actuator/health");
-        out.println("  metrics            " + base + "/actuator/prometheus");
+        String management = "http://127.0.0.1:" + node.getEnvironment().getProperty("local.management.port",
+                Integer.toString(managementPort));
+        out.println("  health             " + management + "/actuator/health   (readiness: " + base + "/readyz)");
+        out.println("  metrics            " + management + "/actuator/prometheus");
         out.println("  chain (JSON-RPC)   " + chain.rpcUrl() + "  hospital #" + hospitalId);
         out.println("  demo data          " + demoStatus);
         out.println("  data               " + dataDir.dataDir.toAbsolutePath() + "  (delete it to start afresh)");

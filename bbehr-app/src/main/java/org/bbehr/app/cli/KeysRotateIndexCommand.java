@@ -32,8 +32,10 @@ final class KeysRotateIndexCommand implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    @Option(names = "--node", paramLabel = "URL", defaultValue = "${env:BBEHR_NODE_URL:-http://127.0.0.1:8080}",
-            description = "The running node to ask (default: ${DEFAULT-VALUE}; env BBEHR_NODE_URL).")
+    @Option(names = "--node", paramLabel = "URL",
+            defaultValue = "${env:BBEHR_MANAGEMENT_URL:-http://127.0.0.1:9080}",
+            description = "The running node's management address (default: ${DEFAULT-VALUE}; env"
+                    + " BBEHR_MANAGEMENT_URL).")
     URI node;
 
     @Option(names = "--offline",

@@ -22,6 +22,11 @@ final class ServeCommand implements Runnable {
     @Option(names = "--port", paramLabel = "PORT", description = "The HTTP port (default 8080).")
     Integer port;
 
+    @Option(names = "--management-port", paramLabel = "PORT",
+            description = "The management port on 127.0.0.1: health details, metrics, blind-index rotation"
+                    + " (default 9080; 0 for a free one).")
+    Integer managementPort;
+
     /** Any node setting, e.g. {@code --bbehr.store.mode=embedded} (see docs/serve.md). */
     @picocli.CommandLine.Unmatched
     List<String> settings = new ArrayList<>();
@@ -37,6 +42,9 @@ final class ServeCommand implements Runnable {
         }
         if (port != null) {
             args.add("--server.port=" + port);
+        }
+        if (managementPort != null) {
+            args.add("--management.server.port=" + managementPort);
         }
         for (String setting : settings) {
             if (!setting.startsWith("--") || !setting.contains("=")) {

@@ -2,8 +2,6 @@ package org.bbehr.app.node;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.bbehr.app.fhir.BodySizeLimitFilter;
 import org.bbehr.app.fhir.FhirRecords;
@@ -80,11 +78,7 @@ class FhirConfiguration {
     @Bean
     FilterRegistrationBean<PerimeterFilter> perimeter(NodeProperties properties,
             @Value("${server.address:}") String address) {
-        List<String> hosts = new ArrayList<>(properties.http().allowedHosts());
-        if (!address.isBlank() && !address.equals("0.0.0.0") && !address.equals("::")) {
-            hosts.add(address);
-        }
-        var registration = new FilterRegistrationBean<>(new PerimeterFilter(hosts));
+        var registration = new FilterRegistrationBean<>(PerimeterFilter.of(properties, address));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,6 +45,15 @@ public final class PerimeterFilter extends OncePerRequestFilter {
         Set<String> hosts = new TreeSet<>(LOOPBACK);
         configured.stream().map(PerimeterFilter::normalised).filter(h -> !h.isEmpty()).forEach(hosts::add);
         this.allowedHosts = Set.copyOf(hosts);
+    }
+
+    /** The perimeter of a node: its configured host names and {@code server.address} unless it is a wildcard. */
+    static PerimeterFilter of(NodeProperties properties, String serverAddress) {
+        List<String> hosts = new ArrayList<>(properties.http().allowedHosts());
+        if (!serverAddress.isBlank() && !serverAddress.equals("0.0.0.0") && !serverAddress.equals("::")) {
+            hosts.add(serverAddress);
+        }
+        return new PerimeterFilter(hosts);
     }
 
     /** The host names the node answers to. */

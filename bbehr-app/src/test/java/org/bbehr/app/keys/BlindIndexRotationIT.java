@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -54,6 +55,9 @@ class BlindIndexRotationIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     Database database;
@@ -127,7 +131,7 @@ class BlindIndexRotationIT {
     }
 
     HttpResponse<String> rotation(String method) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/blind-index-rotation"));
         request = method.equals("POST") ? request.header(PerimeterFilter.MANAGEMENT_HEADER, "test")
                 .POST(HttpRequest.BodyPublishers.noBody()) : request.GET();
@@ -198,7 +202,7 @@ class BlindIndexRotationIT {
         assertThat(NodeKeys.load(properties.dataDir()).blindIndexKeyCount()).isEqualTo(1);
         assertThat(Files.readString(keysDir.resolve(NodeKeys.BLIND_INDEX_FILE)))
                 .isNotEqualTo(Files.readString(NodeKeys.keysDir(oldKeys).resolve(NodeKeys.BLIND_INDEX_FILE)));
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("bbehr_blind_index_rotation_done " + number(finished, "done") + ".0")
                 .contains("bbehr_blind_index_rotation_running 0.0");

@@ -51,7 +51,7 @@ class BlindIndexRotationCliIT {
             firstKeyset = Files.readString(NodeKeys.keysDir(data).resolve(NodeKeys.BLIND_INDEX_FILE));
 
             // when: the node is asked
-            throughNode = bbehr("keys", "rotate-index", "--node", node.root());
+            throughNode = bbehr("keys", "rotate-index", "--node", node.management());
 
             // then
             assertThat(throughNode.exitCode()).as(throughNode.output()).isZero();

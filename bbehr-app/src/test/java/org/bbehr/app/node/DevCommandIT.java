@@ -47,8 +47,8 @@ class DevCommandIT {
                     "demo data          " + demoPatients + " patients").doesNotContain("EHR-70");
             assertThat(patients(dev)).isEqualTo(demoPatients);
             // when
-            HttpResponse<String> readiness = get(dev.root() + "/actuator/health/readiness");
-            HttpResponse<String> health = get(dev.root() + "/actuator/health");
+            HttpResponse<String> readiness = get(dev.root() + "/readyz");
+            HttpResponse<String> health = get(dev.management() + "/actuator/health");
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(dev.base() + "/Patient"))
                     .header("Content-Type", "application/fhir+json")
                     .POST(HttpRequest.BodyPublishers.ofString(
@@ -58,12 +58,13 @@ class DevCommandIT {
             assertThat(readiness.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"chain\":{\"status\":\"UP\"", "\"hospitalId\":1",
                     "\"db\":{\"status\":\"UP\"");
-            assertThat(dev.awaitOutput("Press Ctrl-C to stop.")).contains("BbEHR is ready", "/fhir", "hospital #1");
+            assertThat(dev.awaitOutput("Press Ctrl-C to stop.")).contains("BbEHR is ready", "/fhir", "hospital #1",
+                    dev.management() + "/actuator/health");
             assertThat(created.statusCode()).isEqualTo(201);
             Matcher matcher = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
             assertThat(matcher.find()).isTrue();
             id = matcher.group(1);
-            assertThat(get(dev.root() + "/actuator/prometheus").body())
+            assertThat(get(dev.management() + "/actuator/prometheus").body())
                     .contains("bbehr_fhir_requests_seconds_count{interaction=\"create\",status=\"2xx\",type=\"Patient\"}");
         }
         // when

@@ -19,11 +19,13 @@ final class NodeProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private NodeProcess(Process process, int port, Path log) {
+    private NodeProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -41,17 +43,19 @@ final class NodeProcess implements AutoCloseable {
     static NodeProcess start(String subcommand, Path dir, String logName, java.util.Map<String, String> environment,
             String... args) throws Exception {
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Dbbehr.home=" + System.getProperty("bbehr.home"),
-                "-jar", System.getProperty("bbehr.jar"), subcommand, "--port", Integer.toString(port)));
+                "-jar", System.getProperty("bbehr.jar"), subcommand, "--port", Integer.toString(port),
+                "--management-port", Integer.toString(managementPort)));
         command.addAll(List.of(args));
         Path log = dir.resolve(logName);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
-        NodeProcess node = new NodeProcess(process, port, log);
+        NodeProcess node = new NodeProcess(process, port, managementPort, log);
         node.awaitReady(Duration.ofSeconds(90));
         return node;
     }
@@ -62,6 +66,11 @@ final class NodeProcess implements AutoCloseable {
 
     String root() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management endpoints' root: health details, metrics, blind-index rotation. */
+    String management() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     long pid() {
@@ -114,7 +123,7 @@ final class NodeProcess implements AutoCloseable {
             }
             try {
                 var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding());
+                        + "/readyz")).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -14,11 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The perimeter as an attacker's web page meets it, over raw HTTP/1.1 so that every header (Host included) is the
- * one a browser would send: a rebound host name, a cross-site post, a management call without its header.
+ * one a browser would send: a rebound host name, a cross-site post, a management call without its header; and the
+ * management endpoints on their own port.
  */
 @SpringBootTest(classes = NodeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"bbehr.store.mode=embedded", "bbehr.data-dir=target/it-data/${random.uuid}",
@@ -31,11 +33,22 @@ class PerimeterIT {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     record Answer(int status, String body) {}
 
     /** Sends one request with exactly these headers (plus Content-Length and Connection: close). */
     Answer send(String method, String path, Map<String, String> headers, String body) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        return send(port, method, path, headers, body);
+    }
+
+    Answer manage(String method, String path, Map<String, String> headers, String body) throws IOException {
+        return send(managementPort, method, path, headers, body);
+    }
+
+    Answer send(int to, String method, String path, Map<String, String> headers, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", to)) {
             byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
@@ -66,6 +79,10 @@ class PerimeterIT {
         return "127.0.0.1:" + port;
     }
 
+    String localManagement() {
+        return "127.0.0.1:" + managementPort;
+    }
+
     boolean stored(String mrn) throws IOException {
         Answer search = send("GET", "/fhir/Patient?identifier=urn:mrn%7C" + mrn, headers("Host", local()), null);
         assertThat(search.status()).isEqualTo(200);
@@ -84,10 +101,31 @@ class PerimeterIT {
     @Test
     void reboundHostNameShouldNotReachManagementEither() throws IOException {
         // when
-        Answer answer = send("GET", "/actuator/health", headers("Host", "attacker.example"), null);
+        Answer answer = manage("GET", "/actuator/health", headers("Host", "attacker.example:" + managementPort), null);
         // then
         assertThat(answer.status()).isEqualTo(421);
         assertThat(answer.body()).doesNotContain("\"components\"");
+    }
+
+    @Test
+    void healthDetailsShouldBeOnTheManagementPortOnly() throws IOException {
+        // when
+        Answer onFhirPort = send("GET", "/actuator/health", headers("Host", local()), null);
+        Answer readiness = send("GET", "/readyz", headers("Host", local()), null);
+        Answer onManagementPort = manage("GET", "/actuator/health", headers("Host", localManagement()), null);
+        // then
+        assertThat(onFhirPort.status()).isEqualTo(404);
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.body()).contains("UP").doesNotContain("\"components\"").doesNotContain("\"db\"");
+        assertThat(onManagementPort.status()).isEqualTo(200);
+        assertThat(onManagementPort.body()).contains("\"db\"");
+    }
+
+    @Test
+    void metricsAndRotationShouldNotBeOnTheFhirPort() throws IOException {
+        assertThat(send("GET", "/actuator/prometheus", headers("Host", local()), null).status()).isEqualTo(404);
+        assertThat(send("POST", "/actuator/blind-index-rotation", headers("Host", local(),
+                PerimeterFilter.MANAGEMENT_HEADER, "test"), "").status()).isEqualTo(404);
     }
 
     @Test
@@ -143,7 +181,7 @@ class PerimeterIT {
         // given
         String before = rotationRun();
         // when: a rotation started without the management header, as a cross-site form would
-        Answer refused = send("POST", "/actuator/blind-index-rotation", headers("Host", local()), "");
+        Answer refused = manage("POST", "/actuator/blind-index-rotation", headers("Host", localManagement()), "");
         // then
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.body()).contains(PerimeterFilter.MANAGEMENT_HEADER);
@@ -152,7 +190,7 @@ class PerimeterIT {
 
     /** The number of the latest blind-index rotation run, as the node reports it. */
     String rotationRun() throws IOException {
-        Answer status = send("GET", "/actuator/blind-index-rotation", headers("Host", local()), null);
+        Answer status = manage("GET", "/actuator/blind-index-rotation", headers("Host", localManagement()), null);
         assertThat(status.status()).isEqualTo(200);
         Matcher run = Pattern.compile("\"run\":(\\w+)").matcher(status.body());
         assertThat(run.find()).as(status.body()).isTrue();
@@ -162,7 +200,7 @@ class PerimeterIT {
     @Test
     void managementPostWithItsHeaderShouldBeServed() throws IOException {
         // when
-        Answer started = send("POST", "/actuator/blind-index-rotation", headers("Host", local(),
+        Answer started = manage("POST", "/actuator/blind-index-rotation", headers("Host", localManagement(),
                 PerimeterFilter.MANAGEMENT_HEADER, "test"), "");
         // then
         assertThat(started.status()).as(started.body()).isBetween(200, 202);
