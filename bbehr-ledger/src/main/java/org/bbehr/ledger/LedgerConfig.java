@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param rpcUrl the JSON-RPC endpoint
  * @param confirmations blocks a transaction's block must have on top of it, counting itself (1: mined)
  * @param pollInterval how often to look for a receipt or a new block
- * @param receiptTimeout how long to wait for a receipt before giving up (the transaction may still be mined later)
+ * @param receiptTimeout how long to wait for a receipt before giving up (the transaction may still be mined later),
+ *     and as long again for its confirmations once it has one
  * @param resendInterval how often to check whether a waiting transaction was dropped, and re-send it if so
  * @param rpcAttempts how many times a failing RPC request is tried before the chain counts as unavailable
  * @param rpcBackoff the first pause between attempts; it doubles each time

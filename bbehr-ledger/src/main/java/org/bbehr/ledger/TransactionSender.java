@@ -190,15 +190,26 @@ final class TransactionSender {
         return response.getValue();
     }
 
+    /**
+     * Waits until the receipt's block has the configured confirmations, for at most the receipt timeout: a chain
+     * that stops making blocks fails the wait instead of holding the caller for ever.
+     *
+     * @return the receipt, or null when its block was replaced meanwhile (the caller waits for the new receipt)
+     */
     private TransactionReceipt awaitConfirmations(SignedTransaction transaction, TransactionReceipt receipt) {
         long target = receipt.getBlockNumber().longValueExact() + config.confirmations() - 1;
+        long deadline = System.nanoTime() + config.receiptTimeout().toNanos();
         while (blockNumber() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new BbehrException(ErrorCode.LEDGER_TIMEOUT, "transaction " + transaction.hash()
+                        + " was mined in block " + receipt.getBlockNumber() + " but did not reach "
+                        + config.confirmations() + " confirmations within " + config.receiptTimeout().toSeconds()
+                        + " s: the chain makes no new blocks");
+            }
             Rpc.sleep(config.pollInterval().toMillis());
         }
-        if (config.confirmations() == 1) {
-            return receipt;
-        }
-        // the block may have been replaced meanwhile: only a receipt still in the same block counts
+        // the block may have been replaced meanwhile (with one confirmation too, between the two reads): only a
+        // receipt still in the same block counts
         Optional<TransactionReceipt> again = findReceipt(transaction.hash());
         if (again.isPresent() && again.get().getBlockHash().equals(receipt.getBlockHash())) {
             return again.get();

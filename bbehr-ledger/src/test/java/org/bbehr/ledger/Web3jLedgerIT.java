@@ -14,10 +14,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
@@ -391,6 +394,27 @@ class Web3jLedgerIT {
         TransactionOutcome outcome = sent.get();
         // then
         assertThat(patient.blockNumber()).isGreaterThanOrEqualTo(outcome.blockNumber() + 2);
+    }
+
+    @Test
+    void confirmationsShouldTimeOutWhenTheChainStopsMakingBlocks() throws Exception {
+        // given: three confirmations asked of a chain that mines only when a transaction comes
+        TestHospital hospital = stMarys();
+        Web3jLedger node = Web3jLedger.connect(LedgerConfig.defaults(chain.rpcUrl()).withConfirmations(3)
+                .withReceiptTimeout(Duration.ofSeconds(1)), hospital.node(), chain.deployment());
+        SignedTransaction signed = node.sign(anchorCall(Bytes32.random()));
+        // when
+        CompletableFuture<TransactionOutcome> sent = CompletableFuture.supplyAsync(() -> node.send(signed));
+        try {
+            // then
+            assertThatThrownBy(() -> sent.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(BbehrException.class)
+                    .satisfies(e -> assertThat(((BbehrException) e).code()).isEqualTo(ErrorCode.LEDGER_TIMEOUT))
+                    .hasMessageContaining("confirmations");
+            assertThat(node.findOutcome(signed.hash())).isPresent();
+        } finally {
+            new Fixtures.AnvilControl(chain.rpcUrl()).mine(2);
+        }
     }
 
     @Test
