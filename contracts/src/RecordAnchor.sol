@@ -6,10 +6,14 @@ import {IHospitalDirectory} from "./IHospitalDirectory.sol";
 import {IRecordAnchor} from "./IRecordAnchor.sol";
 
 /// @title RecordAnchor
-/// @notice Active hospitals' nodes anchor Merkle roots; anyone verifies a leaf against an anchored root.
+/// @notice Active hospitals' nodes anchor Merkle roots, each under its own hospital; anyone verifies a leaf against a
+/// hospital's anchored root.
 contract RecordAnchor is IRecordAnchor {
+    /// @notice The version of the consortium's contracts this belongs to.
+    uint256 public constant VERSION = 2;
+
     IHospitalDirectory private immutable _directory;
-    mapping(bytes32 root => Anchor) private _anchors;
+    mapping(uint32 hospitalId => mapping(bytes32 root => Anchor)) private _anchors;
 
     constructor(IHospitalDirectory directory_) {
         _directory = directory_;
@@ -21,50 +25,71 @@ contract RecordAnchor is IRecordAnchor {
     }
 
     /// @inheritdoc IRecordAnchor
-    function anchor(bytes32 root, uint32 leafCount, Kind kind) external {
+    function anchor(bytes32 root, uint32 leafCount) external {
         uint32 hospitalId = _directory.activeHospitalOfNode(msg.sender);
         if (hospitalId == 0) revert RecordAnchorUnauthorized(msg.sender);
-        if (root == bytes32(0) || leafCount == 0) revert RecordAnchorInvalidBatch(root, leafCount, uint8(kind));
-        uint32 existing = _anchors[root].hospitalId;
-        if (existing != 0) revert RecordAnchorRootExists(root, existing);
-        _anchors[root] = Anchor(hospitalId, uint40(block.timestamp), kind);
-        emit RootAnchored(root, hospitalId, kind, leafCount);
+        if (root == bytes32(0) || leafCount == 0) revert RecordAnchorInvalidBatch(root, leafCount);
+        Anchor storage slot = _anchors[hospitalId][root];
+        if (slot.anchoredAt != 0) revert RecordAnchorRootExists(hospitalId, root);
+        _anchors[hospitalId][root] = Anchor(uint40(block.timestamp), leafCount);
+        emit RootAnchored(hospitalId, root, leafCount);
     }
 
     /// @inheritdoc IRecordAnchor
-    function anchorOf(bytes32 root) external view returns (Anchor memory) {
-        return _anchors[root];
+    function anchorOf(uint32 hospitalId, bytes32 root) external view returns (Anchor memory) {
+        return _anchors[hospitalId][root];
     }
 
     /// @inheritdoc IRecordAnchor
-    function verify(bytes32 root, bytes32[] calldata proof, bytes32 leaf) public view returns (Anchor memory found) {
-        found = _anchors[root];
-        if (found.hospitalId == 0) revert RecordAnchorUnknownRoot(root);
+    function verify(uint32 hospitalId, bytes32 root, bytes32[] calldata proof, bytes32 leaf)
+        public
+        view
+        returns (Anchor memory found)
+    {
+        found = _anchors[hospitalId][root];
+        if (found.anchoredAt == 0) revert RecordAnchorUnknownRoot(hospitalId, root);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert RecordAnchorInvalidProof(root, leaf);
     }
 
     /// @inheritdoc IRecordAnchor
+    function verifyLeaf(bytes32 root, bytes32[] calldata proof, Leaf calldata leaf)
+        external
+        view
+        returns (Anchor memory)
+    {
+        return verify(
+            leaf.hospitalId,
+            root,
+            proof,
+            leafOf(leaf.kind, leaf.hospitalId, leaf.resourceType, leaf.id, leaf.version, leaf.contentHash)
+        );
+    }
+
+    /// @inheritdoc IRecordAnchor
     function verifyRecord(
+        uint32 hospitalId,
         bytes32 root,
         bytes32[] calldata proof,
-        uint32 hospitalId,
         string calldata resourceType,
         string calldata id,
         uint64 version,
         bytes32 contentHash
-    ) external view returns (Anchor memory found) {
-        found = verify(root, proof, recordLeaf(hospitalId, resourceType, id, version, contentHash));
-        if (found.hospitalId != hospitalId) revert RecordAnchorWrongHospital(root, hospitalId, found.hospitalId);
+    ) external view returns (Anchor memory) {
+        bytes32 leaf = leafOf(LeafKind.RecordVersion, hospitalId, resourceType, id, version, contentHash);
+        return verify(hospitalId, root, proof, leaf);
     }
 
     /// @inheritdoc IRecordAnchor
-    function recordLeaf(
+    function leafOf(
+        LeafKind kind,
         uint32 hospitalId,
         string calldata resourceType,
         string calldata id,
         uint64 version,
         bytes32 contentHash
     ) public pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(hospitalId, resourceType, id, version, contentHash))));
+        return keccak256(
+            bytes.concat(keccak256(abi.encode(uint8(kind), hospitalId, resourceType, id, version, contentHash)))
+        );
     }
 }

@@ -275,7 +275,7 @@ contract HospitalDirectoryTest is Fixture {
 
         vm.expectRevert(abi.encodeWithSelector(IRecordAnchor.RecordAnchorUnauthorized.selector, nodeA));
         vm.prank(nodeA);
-        recordAnchor.anchor(keccak256("batch"), 1, IRecordAnchor.Kind.Records);
+        recordAnchor.anchor(keccak256("batch"), 1);
 
         GrantMsg memory g = grantMsg(patient, hospitalGrantee(hospitalA), ALL_SCOPES);
         bytes memory sig = signGrant(patientKey, g);
@@ -287,11 +287,11 @@ contract HospitalDirectoryTest is Fixture {
         directory.addStaff(nurse, PRACTITIONER);
         directory.removeStaff(nurse);
         directory.updateHospital(hospitalA, "A2", "u2");
-        recordAnchor.anchor(keccak256("batch"), 1, IRecordAnchor.Kind.Records);
+        recordAnchor.anchor(keccak256("batch"), 1);
         vm.stopPrank();
         relayGrant(newNodeA, g, sig);
 
-        assertEq(recordAnchor.anchorOf(keccak256("batch")).hospitalId, hospitalA, "anchored for A");
+        assertEq(recordAnchor.anchorOf(hospitalA, keccak256("batch")).leafCount, 1, "anchored for A");
         assertEq(registry.getGrant(patient, hospitalGrantee(hospitalA)).counter, 1, "grant relayed");
         assertEq(directory.getHospital(hospitalA).name, "A2", "updated");
 
@@ -491,7 +491,7 @@ contract HospitalDirectoryTest is Fixture {
 
         vm.expectRevert(abi.encodeWithSelector(IRecordAnchor.RecordAnchorUnauthorized.selector, drA));
         vm.prank(drA);
-        recordAnchor.anchor(keccak256("batch"), 1, IRecordAnchor.Kind.Records);
+        recordAnchor.anchor(keccak256("batch"), 1);
 
         vm.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsentRegistryUnauthorized.selector, drA));
         relayGrant(drA, g, sig);
@@ -528,7 +528,7 @@ contract HospitalDirectoryTest is Fixture {
 
         vm.expectRevert(abi.encodeWithSelector(IRecordAnchor.RecordAnchorUnauthorized.selector, nodeA));
         vm.prank(nodeA);
-        recordAnchor.anchor(keccak256("batch"), 1, IRecordAnchor.Kind.Records);
+        recordAnchor.anchor(keccak256("batch"), 1);
 
         vm.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsentRegistryUnauthorized.selector, nodeA));
         relayGrant(nodeA, g, sig);
@@ -545,14 +545,14 @@ contract HospitalDirectoryTest is Fixture {
 
         // hospital B is unaffected
         vm.prank(nodeB);
-        recordAnchor.anchor(keccak256("batch B"), 1, IRecordAnchor.Kind.Audit);
+        recordAnchor.anchor(keccak256("batch B"), 1);
 
         vm.prank(admin);
         directory.setHospitalStatus(hospitalA, ACTIVE);
         assertTrue(registry.isAuthorized(patient, drA, 0), "hospital grant restored");
         assertTrue(registry.isAuthorized(patient, drA2, 0), "direct grant restored");
         vm.prank(nodeA);
-        recordAnchor.anchor(keccak256("batch"), 1, IRecordAnchor.Kind.Records);
+        recordAnchor.anchor(keccak256("batch"), 1);
         relayGrant(nodeA, g, sig);
     }
 

@@ -52,8 +52,8 @@ final class CallEncoder {
             case EmergencyAccess emergency -> consent(contracts.consent().emergencyAccess(
                     emergency.patient().value(), emergency.reasonHash().toArray()));
             case AnchorRoot anchor -> new Encoded(contracts.anchor().getContractAddress(),
-                    contracts.anchor().anchor(anchor.root().toArray(), BigInteger.valueOf(anchor.leafCount()),
-                            BigInteger.valueOf(anchor.kind().ordinal())).encodeFunctionCall());
+                    contracts.anchor().anchor(anchor.root().toArray(), BigInteger.valueOf(anchor.leafCount()))
+                            .encodeFunctionCall());
         };
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Hex;
+import org.bbehr.core.crypto.Keccak;
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.ledger.contracts.ConsentRegistry;
 import org.bbehr.ledger.contracts.HospitalDirectory;
@@ -70,7 +72,7 @@ public final class ContractDeployer {
             Address consent = Address.of(create(sender, ConsentRegistry.BINARY, directoryArgument).getContractAddress());
             Address anchor = Address.of(create(sender, RecordAnchor.BINARY, directoryArgument).getContractAddress());
             Deployment deployment = new Deployment(chainId, timelockAddress, directory, consent, anchor,
-                    timelock.getBlockNumber().longValueExact());
+                    timelock.getBlockNumber().longValueExact(), fingerprint());
             log.info("deployed the consortium contracts on chain {}: directory {}, consent {}, anchor {}",
                     chainId, directory, consent, anchor);
             return deployment;
@@ -80,13 +82,42 @@ public final class ContractDeployer {
     }
 
     /**
+     * The fingerprint of the contracts this build deploys: the keccak256 of their creation code, in deployment order.
+     * It changes with any change of a contract, so a deployment of other contracts (those of an earlier release)
+     * is told apart from this build's.
+     */
+    public static String fingerprint() {
+        return Keccak.hash(Hex.decode(TimelockController.BINARY), Hex.decode(HospitalDirectory.BINARY),
+                Hex.decode(ConsentRegistry.BINARY), Hex.decode(RecordAnchor.BINARY)).toHex();
+    }
+
+    /**
+     * Refuses a deployment of other contracts than this build's. Nothing carries over from one set of contracts to the
+     * next (no one runs the first ones in production), so the message says how to start afresh.
+     *
+     * @param origin where the deployment comes from, for the message (a file, a data directory)
+     */
+    public static void requireCurrent(Deployment deployment, String origin) {
+        if (!fingerprint().equals(deployment.contracts())) {
+            throw new BbehrException(ErrorCode.DEPLOYMENT_OUTDATED, "the deployment " + origin + " is of other"
+                    + " contracts than this release's (" + (deployment.contracts().isEmpty()
+                            ? "the first contracts, whose anchors any member could take first"
+                            : "fingerprint " + deployment.contracts()) + "). This release's contracts replace them"
+                    + " and nothing carries over: start afresh with a new data directory (for ./bbehr dev, move or"
+                    + " delete the data directory, or pass --data-dir), and on a consortium chain deploy anew with"
+                    + " bbehr deploy");
+        }
+    }
+
+    /**
      * Reuses the deployment in {@code file} if its contracts are on this chain; otherwise deploys and writes the
-     * file.
+     * file. A deployment of other contracts than this build's is refused ({@link #requireCurrent}).
      */
     public static Deployment ensureDeployed(LedgerConfig config, Credentials deployer, Consortium consortium,
             Path file) {
         if (Files.isRegularFile(file)) {
             Deployment existing = DeploymentFile.read(file);
+            requireCurrent(existing, "in " + file);
             if (isDeployed(config, existing)) {
                 return existing;
             }

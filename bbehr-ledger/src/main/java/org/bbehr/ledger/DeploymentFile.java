@@ -14,7 +14,7 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.ledger.Deployment;
 
-/** Reads and writes a deployment as JSON: chain id, contract addresses, deploy block. */
+/** Reads and writes a deployment as JSON: chain id, contract addresses, deploy block, the contracts' fingerprint. */
 public final class DeploymentFile {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,7 +33,8 @@ public final class DeploymentFile {
                     Address.of(required(json, "hospitalDirectory").asText()),
                     Address.of(required(json, "consentRegistry").asText()),
                     Address.of(required(json, "recordAnchor").asText()),
-                    required(json, "deployBlock").asLong());
+                    required(json, "deployBlock").asLong(),
+                    json.path("contracts").asText(""));
         } catch (IOException e) {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "the deployment file " + file
                     + " is not valid JSON: " + e.getMessage(), e);
@@ -49,6 +50,7 @@ public final class DeploymentFile {
                 .put("consentRegistry", deployment.consentRegistry().value())
                 .put("recordAnchor", deployment.recordAnchor().value())
                 .put("deployBlock", deployment.deployBlock())
+                .put("contracts", deployment.contracts())
                 .put("writtenAt", Instant.now().toString());
         try {
             Path parent = file.toAbsolutePath().getParent();

@@ -15,7 +15,6 @@ import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.ledger.LedgerEvent.Position;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.ledger.contracts.ConsentRegistry;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
@@ -80,8 +79,8 @@ final class EventDecoder {
         });
         on(RecordAnchor.ROOTANCHORED_EVENT, anchor, log -> {
             var e = RecordAnchor.getRootAnchoredEventFromLog(log);
-            return new LedgerEvent.RootAnchored(position(log), Bytes32.wrap(e.root), e.hospitalId.intValue(),
-                    AnchorKind.values()[e.kind.intValue()], e.leafCount.intValue());
+            return new LedgerEvent.RootAnchored(position(log), e.hospitalId.intValue(), Bytes32.wrap(e.root),
+                    e.leafCount.intValue());
         });
     }
 

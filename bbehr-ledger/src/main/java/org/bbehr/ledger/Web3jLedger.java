@@ -29,7 +29,6 @@ import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.ledger.SignedTransaction;
 import org.bbehr.core.ledger.TransactionOutcome;
 import org.bbehr.core.record.Anchor;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
 import org.web3j.abi.datatypes.Type;
@@ -70,6 +69,8 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
     }
 
     static Web3jLedger connect(Web3j web3j, LedgerConfig config, Credentials signer, Deployment deployment) {
+        ContractDeployer.requireCurrent(deployment, "of chain " + deployment.chainId() + " (RecordAnchor "
+                + deployment.recordAnchor() + ")");
         Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
         if (ContractDeployer.chainId(web3j, rpc, config.rpcUrl()) != deployment.chainId()) {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "the chain at " + config.rpcUrl()
@@ -210,15 +211,17 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
     }
 
     @Override
-    public Optional<Anchor> findAnchor(Bytes32 root) {
-        RecordAnchor.Anchor found = view(contracts.anchor(), contracts.anchor().anchorOf(root.toArray()));
-        return found.hospitalId.signum() == 0 ? Optional.empty() : Optional.of(anchor(found));
+    public Optional<Anchor> findAnchor(int hospitalId, Bytes32 root) {
+        RecordAnchor.Anchor found = view(contracts.anchor(), contracts.anchor().anchorOf(
+                BigInteger.valueOf(Integer.toUnsignedLong(hospitalId)), root.toArray()));
+        return found.anchoredAt.signum() == 0 ? Optional.empty() : Optional.of(anchor(hospitalId, found));
     }
 
     @Override
-    public Anchor verify(Bytes32 root, List<Bytes32> proof, Bytes32 leaf) {
+    public Anchor verify(int hospitalId, Bytes32 root, List<Bytes32> proof, Bytes32 leaf) {
         List<byte[]> path = proof.stream().map(Bytes32::toArray).toList();
-        return anchor(view(contracts.anchor(), contracts.anchor().verify(root.toArray(), path, leaf.toArray())));
+        return anchor(hospitalId, view(contracts.anchor(), contracts.anchor().verify(
+                BigInteger.valueOf(Integer.toUnsignedLong(hospitalId)), root.toArray(), path, leaf.toArray())));
     }
 
     @Override
@@ -271,8 +274,8 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
                 ? value : value.getValue());
     }
 
-    private static Anchor anchor(RecordAnchor.Anchor found) {
-        return new Anchor(found.hospitalId.intValueExact(), Instant.ofEpochSecond(found.anchoredAt.longValue()),
-                AnchorKind.values()[found.kind.intValue()]);
+    private static Anchor anchor(int hospitalId, RecordAnchor.Anchor found) {
+        return new Anchor(hospitalId, Instant.ofEpochSecond(found.anchoredAt.longValue()),
+                found.leafCount.intValueExact());
     }
 }

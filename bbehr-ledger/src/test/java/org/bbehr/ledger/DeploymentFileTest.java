@@ -22,7 +22,7 @@ class DeploymentFileTest {
         Deployment deployment = new Deployment(31337, Address.of("0x5fbdb2315678afecb367f032d93f642f64180aa3"),
                 Address.of("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"),
                 Address.of("0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"),
-                Address.of("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"), 12);
+                Address.of("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"), 12, ContractDeployer.fingerprint());
         Path file = dir.resolve("sub/deployment.json");
         // when
         DeploymentFile.write(file, deployment);
@@ -40,5 +40,25 @@ class DeploymentFileTest {
                 .hasMessageContaining("consortiumAdmin");
         assertThatThrownBy(() -> DeploymentFile.read(dir.resolve("none.json")))
                 .hasFieldOrPropertyWithValue("code", ErrorCode.DEPLOYMENT_INVALID);
+    }
+
+    @Test
+    void aDeploymentOfTheFirstContractsShouldBeReadAndRefusedWithHowToStartAfresh() throws Exception {
+        // given: a deployment file as the first contracts' releases wrote it, without a fingerprint
+        Path first = Files.writeString(dir.resolve("v1.json"), "{\"chainId\": 31337,"
+                + " \"consortiumAdmin\": \"0x5fbdb2315678afecb367f032d93f642f64180aa3\","
+                + " \"hospitalDirectory\": \"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\","
+                + " \"consentRegistry\": \"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0\","
+                + " \"recordAnchor\": \"0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9\", \"deployBlock\": 3}");
+        Deployment deployment = DeploymentFile.read(first);
+        // when / then
+        assertThat(deployment.contracts()).isEmpty();
+        assertThatThrownBy(() -> ContractDeployer.requireCurrent(deployment, "in " + first))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.DEPLOYMENT_OUTDATED)
+                .hasMessageContaining("start afresh").hasMessageContaining("--data-dir");
+        assertThatThrownBy(() -> ContractDeployer.requireCurrent(new Deployment(31337, deployment.consortiumAdmin(),
+                deployment.hospitalDirectory(), deployment.consentRegistry(), deployment.recordAnchor(), 3,
+                "0x" + "ab".repeat(32)), "in a test")).hasFieldOrPropertyWithValue("code",
+                ErrorCode.DEPLOYMENT_OUTDATED);
     }
 }

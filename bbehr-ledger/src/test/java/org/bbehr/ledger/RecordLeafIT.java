@@ -11,7 +11,7 @@ import java.util.List;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.LedgerEvent;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ContentHash;
 import org.bbehr.core.record.MerkleTree;
 import org.bbehr.core.record.RecordLeaf;
@@ -29,7 +29,10 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 
-/** The node's leaves and proofs are the contract's: {@code recordLeaf} and {@code verifyRecord} accept them. */
+/**
+ * The node's leaves and proofs are the contract's: {@code leafOf}, {@code verifyLeaf} and {@code verifyRecord} accept
+ * them, each kind only as itself and each hospital's only under its own roots.
+ */
 class RecordLeafIT {
 
     @TempDir
@@ -70,22 +73,35 @@ class RecordLeafIT {
         for (int i = 1; i <= count; i++) {
             byte[] content = ("{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":" + i + ".10}}")
                     .getBytes(StandardCharsets.UTF_8);
-            leaves.add(new RecordLeaf(hospitalId, new ResourceKey("Observation", "obs-" + i),
+            leaves.add(RecordLeaf.ofVersion(hospitalId, new ResourceKey("Observation", "obs-" + i),
                     i, ContentHash.of(Bytes32.random().toArray(), content)));
         }
         return leaves;
     }
 
+    static RecordAnchor.Leaf fields(RecordLeaf leaf) {
+        return new RecordAnchor.Leaf(BigInteger.valueOf(leaf.kind().ordinal()), BigInteger.valueOf(leaf.hospitalId()),
+                leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()), leaf.contentHash().toArray());
+    }
+
+    static List<byte[]> path(MerkleTree tree, int index) {
+        return tree.proof(index).stream().map(Bytes32::toArray).toList();
+    }
+
     @Test
-    void leafShouldEqualTheContractsRecordLeaf() throws Exception {
-        // given
-        RecordLeaf leaf = new RecordLeaf(7, new ResourceKey("MedicationRequest",
-                "a-rather-long-id-that-spans-more-than-one-abi-word-0123456789"), 123_456_789_012L, Bytes32.random());
-        // when
-        byte[] onChain = contract().recordLeaf(BigInteger.valueOf(7), leaf.key().type(), leaf.key().id(),
-                BigInteger.valueOf(leaf.version()), leaf.contentHash().toArray()).send();
-        // then
-        assertThat(Bytes32.wrap(onChain)).isEqualTo(leaf.hash());
+    void leafShouldEqualTheContractsLeafForEveryKind() throws Exception {
+        for (LeafKind kind : LeafKind.values()) {
+            // given
+            RecordLeaf leaf = new RecordLeaf(kind, 7, new ResourceKey("MedicationRequest",
+                    "a-rather-long-id-that-spans-more-than-one-abi-word-0123456789"), 123_456_789_012L,
+                    Bytes32.random());
+            // when
+            byte[] onChain = contract().leafOf(BigInteger.valueOf(kind.ordinal()), BigInteger.valueOf(7),
+                    leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
+                    leaf.contentHash().toArray()).send();
+            // then
+            assertThat(Bytes32.wrap(onChain)).as(kind.name()).isEqualTo(leaf.hash());
+        }
     }
 
     @Test
@@ -94,34 +110,62 @@ class RecordLeafIT {
         Hospital hospital = newHospital("leafcheck");
         List<RecordLeaf> leaves = leaves(hospital.id(), 5);
         MerkleTree tree = new MerkleTree(leaves.stream().map(RecordLeaf::hash).toList());
-        hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size(), AnchorKind.RECORDS));
+        hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size()));
         // when / then
         for (int i = 0; i < leaves.size(); i++) {
             RecordLeaf leaf = leaves.get(i);
-            var anchor = contract().verifyRecord(tree.root().toArray(),
-                    tree.proof(i).stream().map(Bytes32::toArray).toList(), BigInteger.valueOf(leaf.hospitalId()),
-                    leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
+            var anchor = contract().verifyRecord(BigInteger.valueOf(leaf.hospitalId()), tree.root().toArray(),
+                    path(tree, i), leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
                     leaf.contentHash().toArray()).send();
-            assertThat(anchor.hospitalId.intValue()).isEqualTo(hospital.id());
+            assertThat(anchor.leafCount.intValue()).isEqualTo(5);
         }
     }
 
     @Test
-    void aLeafClaimingAnotherHospitalShouldBeRejectedByVerifyRecord() {
-        // given: hospital B anchors a leaf that claims to be hospital A's
-        Hospital a = newHospital("claimed");
-        Hospital b = newHospital("claimer");
+    void oneBatchShouldCarryEveryKindAndEachLeafShouldVerifyOnlyAsItsOwnKind() throws Exception {
+        // given: the same fields under each of the five kinds, in one batch
+        Hospital hospital = newHospital("mixed");
+        RecordLeaf version = leaves(hospital.id(), 1).getFirst();
+        List<RecordLeaf> leaves = java.util.Arrays.stream(LeafKind.values())
+                .map(kind -> new RecordLeaf(kind, version.hospitalId(), version.key(), version.version(),
+                        version.contentHash()))
+                .toList();
+        MerkleTree tree = new MerkleTree(leaves.stream().map(RecordLeaf::hash).toList());
+        hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size()));
+        // when / then
+        for (int i = 0; i < leaves.size(); i++) {
+            assertThat(contract().verifyLeaf(tree.root().toArray(), path(tree, i), fields(leaves.get(i))).send()
+                    .leafCount.intValue()).isEqualTo(5);
+        }
+        // the erasure marker's proof does not make it a record version
+        int marker = LeafKind.ERASURE_MARKER.ordinal();
+        assertThatThrownBy(() -> contract().verifyRecord(BigInteger.valueOf(hospital.id()), tree.root().toArray(),
+                path(tree, marker), version.key().type(), version.key().id(), BigInteger.valueOf(version.version()),
+                version.contentHash().toArray()).send()).hasMessageContaining("revert");
+    }
+
+    @Test
+    void aRootAnchoredByAnotherHospitalFirstShouldNeitherBlockNorVouchForTheVictimsLeaves() throws Exception {
+        // given: hospital B sees A's next root and anchors it first (root squatting)
+        Hospital a = newHospital("victim");
+        Hospital b = newHospital("squatter");
         List<RecordLeaf> leaves = leaves(a.id(), 2);
         MerkleTree tree = new MerkleTree(leaves.stream().map(RecordLeaf::hash).toList());
-        b.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size(), AnchorKind.RECORDS));
+        b.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size()));
         RecordLeaf leaf = leaves.getFirst();
-        // when
-        var anchor = admin.verify(tree.root(), tree.proof(0), leaf.hash());
-        // then: the proof holds, but the root is B's, and verifyRecord refuses the claim
-        assertThat(anchor.hospitalId()).isEqualTo(b.id());
-        assertThatThrownBy(() -> contract().verifyRecord(tree.root().toArray(),
-                tree.proof(0).stream().map(Bytes32::toArray).toList(), BigInteger.valueOf(a.id()),
-                leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
+        // then: B's copy vouches for nothing of A's
+        assertThatThrownBy(() -> contract().verifyRecord(BigInteger.valueOf(a.id()), tree.root().toArray(),
+                path(tree, 0), leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
                 leaf.contentHash().toArray()).send()).hasMessageContaining("revert");
+        assertThatThrownBy(() -> contract().verifyRecord(BigInteger.valueOf(b.id()), tree.root().toArray(),
+                path(tree, 0), leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()),
+                leaf.contentHash().toArray()).send()).hasMessageContaining("revert");
+        // when: A anchors its root all the same
+        a.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size()));
+        // then
+        assertThat(contract().verifyRecord(BigInteger.valueOf(a.id()), tree.root().toArray(), path(tree, 0),
+                leaf.key().type(), leaf.key().id(), BigInteger.valueOf(leaf.version()), leaf.contentHash().toArray())
+                .send().leafCount.intValue()).isEqualTo(2);
+        assertThat(admin.verify(a.id(), tree.root(), tree.proof(0), leaf.hash()).hospitalId()).isEqualTo(a.id());
     }
 }

@@ -28,7 +28,7 @@ class RevertDecoderTest {
         List<String> known = decoder.knownErrors();
         // then
         assertThat(known).contains("HospitalDirectoryUnauthorized", "ConsentRegistryStaleCounter",
-                "RecordAnchorWrongHospital", "TimelockUnexpectedOperationState", "Error", "Panic");
+                "RecordAnchorUnknownRoot", "TimelockUnexpectedOperationState", "Error", "Panic");
         for (String name : known) {
             if (name.startsWith("HospitalDirectory") || name.startsWith("ConsentRegistry") || name.startsWith("RecordAnchor")) {
                 assertThat(ErrorCode.findByContractError(name)).as("code for %s", name).isPresent();
@@ -42,13 +42,13 @@ class RevertDecoderTest {
         byte[] root = new byte[32];
         root[31] = 7;
         String data = selector(RecordAnchor.RECORDANCHORROOTEXISTS_ERROR)
-                + FunctionEncoder.encodeConstructor(List.of(new Bytes32(root), new Uint32(3)));
+                + FunctionEncoder.encodeConstructor(List.of(new Uint32(3), new Bytes32(root)));
         // when
         LedgerRevertException e = decoder.decode(data);
         // then
         assertThat(e.code()).isEqualTo(ErrorCode.ANCHOR_ROOT_EXISTS);
         assertThat(e.errorName()).isEqualTo("RecordAnchorRootExists");
-        assertThat(e.arguments()).containsExactly(org.bbehr.core.crypto.Hex.encode(root), 3L);
+        assertThat(e.arguments()).containsExactly(3L, org.bbehr.core.crypto.Hex.encode(root));
         assertThat(e.describe()).startsWith("EHR-2303 ").contains("RecordAnchorRootExists");
     }
 

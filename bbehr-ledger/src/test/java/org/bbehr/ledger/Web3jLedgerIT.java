@@ -36,7 +36,7 @@ import org.bbehr.core.ledger.LedgerRevertException;
 import org.bbehr.core.ledger.SignedTransaction;
 import org.bbehr.core.ledger.TransactionOutcome;
 import org.bbehr.core.record.Anchor;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.MerkleTree;
 import org.bbehr.ledger.devchain.DevAccounts;
 import org.bbehr.ledger.devchain.DevChain;
@@ -309,26 +309,30 @@ class Web3jLedgerIT {
         List<Bytes32> leaves = IntStream.range(0, 5).mapToObj(i -> Bytes32.random()).toList();
         MerkleTree tree = new MerkleTree(leaves);
         // when
-        var outcome = hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size(), AnchorKind.RECORDS));
+        var outcome = hospital.ledger().submit(new LedgerCall.AnchorRoot(tree.root(), leaves.size()));
         // then
-        assertThat(outcome.event(LedgerEvent.RootAnchored.class).leafCount()).isEqualTo(5);
+        LedgerEvent.RootAnchored event = outcome.event(LedgerEvent.RootAnchored.class);
+        assertThat(event.leafCount()).isEqualTo(5);
+        assertThat(event.hospitalId()).isEqualTo(hospital.id());
+        assertThat(event.root()).isEqualTo(tree.root());
         for (int i = 0; i < leaves.size(); i++) {
-            Anchor anchor = admin.verify(tree.root(), tree.proof(i), leaves.get(i));
+            Anchor anchor = admin.verify(hospital.id(), tree.root(), tree.proof(i), leaves.get(i));
             assertThat(anchor.hospitalId()).isEqualTo(hospital.id());
-            assertThat(anchor.kind()).isEqualTo(AnchorKind.RECORDS);
+            assertThat(anchor.leafCount()).isEqualTo(5);
         }
-        assertThat(admin.findAnchor(tree.root())).isPresent();
-        assertThatThrownBy(() -> admin.verify(tree.root(), tree.proof(0), leaves.get(1)))
+        assertThat(admin.findAnchor(hospital.id(), tree.root())).isPresent();
+        assertThat(admin.findAnchor(hospital.id() + 1, tree.root())).isEmpty();
+        assertThatThrownBy(() -> admin.verify(hospital.id(), tree.root(), tree.proof(0), leaves.get(1)))
                 .hasFieldOrPropertyWithValue("code", ErrorCode.ANCHOR_INVALID_PROOF);
         Bytes32 unknown = Bytes32.random();
-        assertThatThrownBy(() -> admin.verify(unknown, List.of(), leaves.get(0)))
+        assertThatThrownBy(() -> admin.verify(hospital.id(), unknown, List.of(), leaves.get(0)))
                 .isInstanceOfSatisfying(LedgerRevertException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ANCHOR_UNKNOWN_ROOT);
-                    assertThat(e.arguments()).containsExactly(unknown.toHex());
+                    assertThat(e.arguments()).containsExactly((long) hospital.id(), unknown.toHex());
                 });
         assertThatThrownBy(() -> hospital.ledger().submit(anchorCall(tree.root())))
                 .hasFieldOrPropertyWithValue("code", ErrorCode.ANCHOR_ROOT_EXISTS);
-        assertThat(admin.findAnchor(Bytes32.random())).isEmpty();
+        assertThat(admin.findAnchor(hospital.id(), Bytes32.random())).isEmpty();
     }
 
     @Test
@@ -459,7 +463,7 @@ class Web3jLedgerIT {
     }
 
     static LedgerCall anchorCall(Bytes32 root) {
-        return new LedgerCall.AnchorRoot(root, 1, AnchorKind.RECORDS);
+        return new LedgerCall.AnchorRoot(root, 1);
     }
 
     static void awaitKnown(Web3jLedger ledger, Bytes32 hash, boolean known) throws InterruptedException {

@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.ledger.LedgerCall;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.ledger.LedgerEvent;
+import org.bbehr.core.ledger.TransactionOutcome;
 
 /**
  * The gas per anchored record: one Merkle root per batch of N record leaves, the median of {@value #ROOTS} roots
@@ -49,9 +50,11 @@ final class AnchorBatches {
         for (int root = 0; root < ROOTS; root++) {
             List<Bytes32> leaves = Stream.generate(Bytes32::random).limit(batchSize).toList();
             MerkleTree tree = new MerkleTree(leaves);
-            gas.add(node.submit(new LedgerCall.AnchorRoot(tree.root(), batchSize, AnchorKind.RECORDS)).gasUsed());
+            TransactionOutcome outcome = node.submit(new LedgerCall.AnchorRoot(tree.root(), batchSize));
+            gas.add(outcome.gasUsed());
             int leaf = ThreadLocalRandom.current().nextInt(batchSize);
-            node.verify(tree.root(), tree.proof(leaf), leaves.get(leaf));
+            node.verify(outcome.event(LedgerEvent.RootAnchored.class).hospitalId(), tree.root(), tree.proof(leaf),
+                    leaves.get(leaf));
         }
         return new Figure(batchSize, Stats.median(gas));
     }

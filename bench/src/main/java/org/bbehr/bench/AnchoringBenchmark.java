@@ -17,7 +17,6 @@ import org.bbehr.core.anchor.AnchorBatch;
 import org.bbehr.core.anchor.AnchorLoop;
 import org.bbehr.core.anchor.AnchorSettings;
 import org.bbehr.core.anchor.Anchorer;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
@@ -108,7 +107,7 @@ public final class AnchoringBenchmark {
             store.write(writes);
         }
         double ingestSeconds = (System.nanoTime() - start) / 1e9;
-        while (journal.findOldestPending(AnchorKind.RECORDS).isPresent() || !journal.findUnconfirmed().isEmpty()) {
+        while (journal.findOldestPending().isPresent() || !journal.findUnconfirmed().isEmpty()) {
             Thread.sleep(50);
         }
         List<AnchorBatch> batches = journal.findAnchoredSince(Instant.EPOCH, Integer.MAX_VALUE).stream()

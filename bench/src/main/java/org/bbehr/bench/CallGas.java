@@ -19,7 +19,6 @@ import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.TransactionOutcome;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.ledger.Web3jLedger;
 import org.web3j.crypto.Credentials;
 
@@ -155,7 +154,7 @@ final class CallGas {
 
     private void anchor(List<HospitalNode> hospitals) {
         measure("anchor (one root)", NODE, OptionalLong.of(AnchorBatches.TARGET_PER_BATCH), PEER_RECORD,
-                i -> hospitals.get(i).ledger().submit(new LedgerCall.AnchorRoot(Bytes32.random(), 1, AnchorKind.RECORDS)));
+                i -> hospitals.get(i).ledger().submit(new LedgerCall.AnchorRoot(Bytes32.random(), 1)));
     }
 
     /** Makes {@value #CALLS} calls, the i-th by {@code call.apply(i)}, and keeps the median of their gas. */

@@ -6,7 +6,6 @@ import java.util.List;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.ledger.LedgerCall;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.ledger.LedgerConfig;
 import org.bbehr.ledger.devchain.DevChain;
 
@@ -69,7 +68,7 @@ final class ChainLatency {
     }
 
     private static void anchor(Ledger node) {
-        node.submit(new LedgerCall.AnchorRoot(Bytes32.random(), 1, AnchorKind.RECORDS));
+        node.submit(new LedgerCall.AnchorRoot(Bytes32.random(), 1));
     }
 
     private static double millisSince(long startNanos) {

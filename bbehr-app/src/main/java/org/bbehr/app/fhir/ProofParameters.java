@@ -33,6 +33,7 @@ final class ProofParameters {
         parameters.addParameter("content", new Base64BinaryType(e.content()));
         parameters.addParameter("salt", new StringType(Hex.encode(e.salt())));
         parameters.addParameter("contentHash", new StringType(ContentHash.of(e.salt(), e.content()).toHex()));
+        parameters.addParameter("kind", new StringType("record-version"));
         parameters.addParameter("hospitalId", new IntegerType(e.leaf().hospitalId()));
         parameters.addParameter("type", new StringType(e.key().type()));
         parameters.addParameter("id", new StringType(e.key().id()));

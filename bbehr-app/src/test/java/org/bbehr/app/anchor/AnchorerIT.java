@@ -17,11 +17,12 @@ import org.bbehr.core.anchor.AnchorSettings;
 import org.bbehr.core.anchor.Anchorer;
 import org.bbehr.core.anchor.PendingLeaf;
 import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.ledger.SignedTransaction;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.core.record.IndexEntries;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.core.record.StoredVersion;
@@ -45,7 +46,8 @@ import org.web3j.crypto.Credentials;
 
 /**
  * The anchorer on the real store and a real dev chain, through the faults it must survive: a crash between persisting
- * a batch and sending it, a stopped chain, and a chain that rolls an anchor back.
+ * a batch and sending it, a stopped chain, a chain that rolls an anchor back, another member anchoring this node's
+ * next root first, and a root this hospital anchored before.
  */
 class AnchorerIT {
 
@@ -112,18 +114,92 @@ class AnchorerIT {
     void aBatchPersistedButNeverSentShouldBeSentWithItsSameBytesAfterARestart() {
         // given: the node persisted a batch and its signed transaction, then died before sending it
         write(3);
-        List<PendingLeaf> pending = journal.findPending(AnchorKind.RECORDS, 100);
-        AnchorBatch.Built built = AnchorBatch.Built.of(AnchorKind.RECORDS, hospitalId, pending);
-        SignedTransaction signed = node.sign(new LedgerCall.AnchorRoot(built.root(), pending.size(), AnchorKind.RECORDS));
+        List<PendingLeaf> pending = journal.findPending(100);
+        AnchorBatch.Built built = AnchorBatch.Built.of(hospitalId, pending);
+        SignedTransaction signed = node.sign(new LedgerCall.AnchorRoot(built.root(), pending.size()));
         journal.save(built, signed);
         assertThat(node.isKnown(signed.hash())).isFalse();
         // when: a new anchorer (after the restart) runs
         anchorer().runOnce();
         // then: exactly those bytes were mined, the root is on chain once, every version verifies
         assertThat(node.findOutcome(signed.hash())).isPresent();
-        assertThat(node.findAnchor(built.root())).isPresent();
+        assertThat(node.findAnchor(hospitalId, built.root())).isPresent();
         assertThat(journal.findUnconfirmed()).isEmpty();
         assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(3);
+    }
+
+    /** A second hospital's node on the same chain. */
+    Web3jLedger otherHospitalsNode() {
+        Credentials key = DevAccounts.account(6);
+        try (Web3jLedger admin = ledger(DevAccounts.admin())) {
+            admin.administer(new LedgerCall.RegisterHospital(Address.of(key.getAddress()), "Squatting Hospital",
+                    "https://squatter.example/fhir"));
+        }
+        return ledger(key);
+    }
+
+    /** This hospital's anchors, from the chain's events. */
+    List<LedgerEvent.RootAnchored> anchorsOfThisHospital() {
+        return node.readEvents(0, node.blockNumber()).stream()
+                .filter(e -> e instanceof LedgerEvent.RootAnchored r && r.hospitalId() == hospitalId)
+                .map(LedgerEvent.RootAnchored.class::cast).toList();
+    }
+
+    @Test
+    void anotherMemberAnchoringThisNodesNextRootFirstShouldNotStallItsAnchorer() {
+        // given: a batch persisted with its signed transaction, and another hospital's node that saw the root (say,
+        // in the pending transaction) and anchors it first
+        write(4);
+        List<PendingLeaf> pending = journal.findPending(100);
+        AnchorBatch.Built built = AnchorBatch.Built.of(hospitalId, pending);
+        journal.save(built, node.sign(new LedgerCall.AnchorRoot(built.root(), pending.size())));
+        try (Web3jLedger squatter = otherHospitalsNode()) {
+            squatter.submit(new LedgerCall.AnchorRoot(built.root(), pending.size()));
+        }
+        // when
+        Anchorer anchorer = anchorer();
+        anchorer.runOnce();
+        write(2);
+        anchorer.runOnce();
+        // then: both batches are anchored under this hospital, each version exactly once, and everything verifies
+        assertThat(node.findAnchor(hospitalId, built.root())).isPresent();
+        assertThat(journal.findUnconfirmed()).isEmpty();
+        assertThat(anchorsOfThisHospital()).extracting(LedgerEvent.RootAnchored::leafCount).containsExactly(4, 2);
+        assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(6);
+    }
+
+    @Test
+    void aBatchWhoseRootThisHospitalAnchoredBeforeShouldGetAPaddingLeafAndARootOfItsOwn() {
+        // given: the chain already has, under this hospital, the root the pending leaves would make
+        write(3);
+        List<PendingLeaf> pending = journal.findPending(100);
+        Bytes32 taken = AnchorBatch.Built.of(hospitalId, pending).root();
+        node.submit(new LedgerCall.AnchorRoot(taken, pending.size()));
+        // when
+        anchorer().runOnce();
+        // then: the batch went out under another root, with one padding leaf, and its versions verify
+        AnchorBatch anchored = journal.findAnchoredSince(java.time.Instant.EPOCH, 1).getFirst();
+        assertThat(anchored.root()).isNotEqualTo(taken);
+        assertThat(anchored.leafCount()).isEqualTo(4);
+        assertThat(node.findAnchor(hospitalId, anchored.root()).orElseThrow().leafCount()).isEqualTo(4);
+        assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(3);
+    }
+
+    @Test
+    void recordVersionsAndAnErasureMarkerShouldRideInOneBatchEachVerifiedAsItsOwnKind() {
+        // given: versions, one of them erased before anything was anchored
+        List<StoredVersion> written = write(3);
+        store.erase(written.getFirst().key(), "patient request (synthetic)", "it-test");
+        List<PendingLeaf> pending = journal.findPending(100);
+        assertThat(pending).extracting(PendingLeaf::kind).containsExactlyInAnyOrder(LeafKind.RECORD_VERSION,
+                LeafKind.RECORD_VERSION, LeafKind.RECORD_VERSION, LeafKind.ERASURE_MARKER);
+        // when
+        anchorer().runOnce();
+        // then: one root for all four leaves; the erased version counts as erased, the others as verified
+        assertThat(anchorsOfThisHospital()).extracting(LedgerEvent.RootAnchored::leafCount).containsExactly(4);
+        VerificationReport report = verifyAll();
+        assertThat(report.count(VerificationStatus.ERASED)).isEqualTo(1);
+        assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(2);
     }
 
     @Test
@@ -160,9 +236,9 @@ class AnchorerIT {
                 OptionalLong.empty(), "{\"resourceType\":\"Observation\",\"status\":\"amended\"}".getBytes(UTF_8),
                 IndexEntries.NONE))).getFirst();
         List<StoredVersion> inUnsentBatch = concat(List.of(updated), write(1));
-        List<PendingLeaf> leaves = journal.findPending(AnchorKind.RECORDS, 100);
-        AnchorBatch.Built built = AnchorBatch.Built.of(AnchorKind.RECORDS, hospitalId, leaves);
-        journal.save(built, node.sign(new LedgerCall.AnchorRoot(built.root(), leaves.size(), AnchorKind.RECORDS)));
+        List<PendingLeaf> leaves = journal.findPending(100);
+        AnchorBatch.Built built = AnchorBatch.Built.of(hospitalId, leaves);
+        journal.save(built, node.sign(new LedgerCall.AnchorRoot(built.root(), leaves.size())));
         List<StoredVersion> pending = write(2);
         StoredVersion unrecorded = pending.getLast();
         try (var connection = database.dataSource().getConnection();
@@ -215,7 +291,7 @@ class AnchorerIT {
                 .extracting(e -> ((BbehrException) e).code()).isEqualTo(ErrorCode.LEDGER_UNAVAILABLE);
         // then: the writes succeeded and wait
         assertThat(written).hasSize(4);
-        assertThat(journal.findPending(AnchorKind.RECORDS, 100)).hasSize(4);
+        assertThat(journal.findPending(100)).hasSize(4);
         // when: it is back
         chain = DevChain.start(new DevChain.Options(dir.resolve("chain"), null, chainPort));
         anchorer.runOnce();
@@ -237,7 +313,7 @@ class AnchorerIT {
             assertThat(worked).isFalse();
             assertThat(anchorer.status().healthy()).isFalse();
             assertThat(anchorer.status().detail()).contains("not a hospital's node");
-            assertThat(journal.findPending(AnchorKind.RECORDS, 100)).hasSize(2);
+            assertThat(journal.findPending(100)).hasSize(2);
         }
     }
 
@@ -252,15 +328,15 @@ class AnchorerIT {
         write(5);
         anchorer.runOnce();
         AnchorBatch anchored = journal.findAnchoredSince(java.time.Instant.EPOCH, 1).getFirst();
-        assertThat(node.findAnchor(anchored.root())).isPresent();
+        assertThat(node.findAnchor(hospitalId, anchored.root())).isPresent();
         // when: the chain rolls back to before that anchor
         anvil.revert(snapshot);
-        assertThat(node.findAnchor(anchored.root())).isEmpty();
+        assertThat(node.findAnchor(hospitalId, anchored.root())).isEmpty();
         assertThat(verifyAll().count(VerificationStatus.TAMPERED)).isEqualTo(5);
         anchorer.recheckNow();
         anchorer.runOnce();
         // then: the same root is anchored again, by one batch, and everything verifies
-        assertThat(node.findAnchor(anchored.root())).isPresent();
+        assertThat(node.findAnchor(hospitalId, anchored.root())).isPresent();
         assertThat(journal.findAnchoredSince(java.time.Instant.EPOCH, 100)).hasSize(2);
         assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(6);
     }

@@ -23,7 +23,6 @@ import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.LedgerEvent;
-import org.bbehr.core.record.AnchorKind;
 import org.bbehr.core.record.MerkleTree;
 import org.bbehr.core.record.RecordLeaf;
 import org.bbehr.core.record.RecordStore;
@@ -158,22 +157,33 @@ class AnchoringIT {
         List<org.web3j.abi.datatypes.generated.Bytes32> siblings = proof.getParameter().stream()
                 .filter(p -> p.getName().equals("proof"))
                 .map(p -> new org.web3j.abi.datatypes.generated.Bytes32(hex(p.getValue().primitiveValue()))).toList();
-        var call = new org.web3j.abi.datatypes.Function("verifyRecord", List.of(
+        java.util.function.LongFunction<org.web3j.abi.datatypes.Function> verifyUnder = hospital ->
+                new org.web3j.abi.datatypes.Function("verifyRecord", List.of(
+                new org.web3j.abi.datatypes.generated.Uint32(hospital),
                 new org.web3j.abi.datatypes.generated.Bytes32(hex(string(proof, "root"))),
                 new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Bytes32.class, siblings),
-                new org.web3j.abi.datatypes.generated.Uint32(Long.parseLong(string(proof, "hospitalId"))),
                 new org.web3j.abi.datatypes.Utf8String(string(proof, "type")),
                 new org.web3j.abi.datatypes.Utf8String(string(proof, "id")),
                 new org.web3j.abi.datatypes.generated.Uint64(Long.parseLong(string(proof, "version"))),
                 new org.web3j.abi.datatypes.generated.Bytes32(contentHash)),
-                List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.generated.Uint32>() { }));
+                List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.generated.Uint40>() { }));
         var web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
-        var result = web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null,
-                chain.deployment().recordAnchor().value(), org.web3j.abi.FunctionEncoder.encode(call)),
-                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send();
-        // then
+        java.util.function.LongFunction<org.web3j.protocol.core.methods.response.EthCall> call = hospital -> {
+            try {
+                return web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null,
+                        chain.deployment().recordAnchor().value(),
+                        org.web3j.abi.FunctionEncoder.encode(verifyUnder.apply(hospital))),
+                        org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        var result = call.apply(Long.parseLong(string(proof, "hospitalId")));
+        // then: verified under this node's hospital (with the time it anchored), and under no other
+        assertThat(string(proof, "kind")).isEqualTo("record-version");
         assertThat(result.isReverted()).as(String.valueOf(result.getRevertReason())).isFalse();
-        assertThat(new java.math.BigInteger(result.getValue().substring(2, 66), 16).intValue()).isEqualTo(hospitalId);
+        assertThat(new java.math.BigInteger(result.getValue().substring(2, 66), 16).longValue()).isPositive();
+        assertThat(call.apply(hospitalId + 1L).isReverted()).isTrue();
         assertThat(string(proof, "content")).isNotNull();
         assertThat(new String(content, java.nio.charset.StandardCharsets.UTF_8)).contains("8310-5")
                 .doesNotContain("versionId").doesNotContain(AnchorMeta.URL);
@@ -264,7 +274,8 @@ class AnchoringIT {
         assertThat(keysWith(reported, "erased")).containsExactly(erased.getValue() + "/_history/1");
         assertThat(reasons(all)).containsEntry(badProof.getValue() + "/_history/1",
                 "proof invalid: it does not lead from the leaf to the root");
-        assertThat(reasons(all).get(otherHospital.getValue() + "/_history/1")).startsWith("wrong hospital");
+        assertThat(reasons(all).get(otherHospital.getValue() + "/_history/1"))
+                .startsWith("root not on chain under hospital " + hospitalId);
         assertThat(reasons(all).get(lostVersion.getValue() + "/_history/1")).startsWith("version missing");
         assertThat(reasons(all).get(lostKey.getValue() + "/_history/1")).startsWith("data key missing");
         assertThat(reasons(all).get(altered.getValue() + "/_history/1")).startsWith("content changed");
@@ -278,19 +289,22 @@ class AnchoringIT {
                 .getCode().getCodingFirstRep().getCode()).isEqualTo("1005-6");
     }
 
-    /** Hospital B anchors a root over a leaf that claims this node's hospital; the version is pointed at it. */
+    /**
+     * Hospital B anchors a root over a leaf that claims this node's hospital (it can: roots are per hospital, so it
+     * takes nothing from this node), and the version is pointed at it: B's root vouches for nothing of this node's.
+     */
     private void claimUnderAnotherHospitalsRoot(String id) throws SQLException {
         int other = register(OTHER_HOSPITAL_ACCOUNT, "Another Hospital");
         Bytes32 contentHash = Bytes32.wrap(bytes("SELECT content_hash FROM anchor_leaves WHERE kind = 0"
                 + " AND type = 'Observation' AND id = ? AND version = 1", id));
-        RecordLeaf leaf = new RecordLeaf(hospitalId, new ResourceKey("Observation", id), 1, contentHash);
+        RecordLeaf leaf = RecordLeaf.ofVersion(hospitalId, new ResourceKey("Observation", id), 1, contentHash);
         MerkleTree tree = new MerkleTree(List.of(leaf.hash(), Bytes32.random()));
         try (Web3jLedger otherNode = ledgerOf(DevAccounts.account(OTHER_HOSPITAL_ACCOUNT))) {
-            var outcome = otherNode.submit(new LedgerCall.AnchorRoot(tree.root(), 2, AnchorKind.RECORDS));
-            assertThat(otherNode.findAnchor(tree.root()).orElseThrow().hospitalId()).isEqualTo(other);
-            sql("INSERT INTO anchor_batches (kind, hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from, tx_nonce,"
+            var outcome = otherNode.submit(new LedgerCall.AnchorRoot(tree.root(), 2));
+            assertThat(otherNode.findAnchor(other, tree.root())).isPresent();
+            sql("INSERT INTO anchor_batches (hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from, tx_nonce,"
                     + " tx_gas_limit, created_at, anchored, anchored_tx, block, anchored_at)"
-                    + " SELECT kind, hospital_id, ?, 2, tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, created_at,"
+                    + " SELECT hospital_id, ?, 2, tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, created_at,"
                     + " true, ?, 1, now() FROM anchor_batches WHERE id = (SELECT batch_id FROM anchor_leaves"
                     + " WHERE kind = 0 AND type = 'Observation' AND id = ? AND version = 1)",
                     tree.root().toArray(), outcome.hash().toArray(), id);

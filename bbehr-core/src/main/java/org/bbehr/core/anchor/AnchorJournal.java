@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.SignedTransaction;
-import org.bbehr.core.record.AnchorKind;
 
 /**
  * Where the anchorer keeps its work, durably: leaves waiting for a batch (written with the versions they stand for),
@@ -14,13 +13,16 @@ import org.bbehr.core.record.AnchorKind;
  */
 public interface AnchorJournal {
 
-    /** Up to {@code max} pending leaves of {@code kind}, oldest first. */
-    List<PendingLeaf> findPending(AnchorKind kind, int max);
+    /** Up to {@code max} pending leaves of every kind, oldest first. */
+    List<PendingLeaf> findPending(int max);
 
-    /** How many leaves of {@code kind} wait, and since when the oldest does. */
-    Optional<Instant> findOldestPending(AnchorKind kind);
+    /** Since when the oldest pending leaf waits (empty when none does). */
+    Optional<Instant> findOldestPending();
 
-    /** Persists the batch, its transaction and its leaves' proofs, and removes the leaves from the pending ones. */
+    /**
+     * Persists the batch, its transaction, its manifest (each leaf's kind, resource, version and place, and the
+     * padding leaf) and its leaves' proofs, and removes the leaves from the pending ones.
+     */
     AnchorBatch save(AnchorBatch.Built batch, SignedTransaction transaction);
 
     /** Replaces the transaction of a batch that is not anchored yet (re-signed because the old one can't be mined). */

@@ -13,7 +13,6 @@ import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.SignedTransaction;
 import org.bbehr.core.ledger.TransactionOutcome;
 import org.bbehr.core.record.Anchor;
-import org.bbehr.core.record.AnchorKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Anchors pending leaves in batches: builds the tree, persists the batch with its signed transaction, then sends it
  * and waits for confirmation. Batches left unconfirmed (a crash, an unreachable chain) are finished first: found on
  * chain by root, or their same signed bytes re-sent, or — when the chain can no longer mine those bytes — re-signed.
- * Recently anchored roots are looked up again, so a rollback or lost chain state is anchored again. A root is only
- * ever sent while the chain does not have it, and the contract refuses a root twice.
+ * Recently anchored roots are looked up again, so a rollback or lost chain state is anchored again. Roots are
+ * anchored under this node's hospital, so no other member can take one first; a new batch whose root the hospital
+ * anchored before gets a random padding leaf and so a root of its own, and nothing can make a round stall on it. A
+ * root is only ever sent while the chain does not have it under this hospital.
  */
 public final class Anchorer {
 
@@ -72,9 +73,7 @@ public final class Anchorer {
         }
         recheckIfDue();
         boolean worked = finishUnconfirmed();
-        for (AnchorKind kind : List.of(AnchorKind.RECORDS, AnchorKind.ERASURES)) {
-            worked |= anchorIfDue(kind, hospital.getAsInt());
-        }
+        worked |= anchorIfDue(hospital.getAsInt());
         status = new Status(true, "anchoring", hospital, status.lastAnchoredAt());
         return worked;
     }
@@ -92,21 +91,26 @@ public final class Anchorer {
         return hospitalId;
     }
 
-    private boolean anchorIfDue(AnchorKind kind, int hospital) {
-        Optional<Instant> oldest = journal.findOldestPending(kind);
+    private boolean anchorIfDue(int hospital) {
+        Optional<Instant> oldest = journal.findOldestPending();
         if (oldest.isEmpty()) {
             return false;
         }
-        List<PendingLeaf> pending = journal.findPending(kind, settings.maxBatch());
+        List<PendingLeaf> pending = journal.findPending(settings.maxBatch());
         boolean due = pending.size() >= settings.maxBatch()
                 || !oldest.get().plus(settings.maxDelay()).isAfter(clock.instant());
         if (!due) {
             return false;
         }
-        AnchorBatch.Built built = AnchorBatch.Built.of(kind, hospital, pending);
-        SignedTransaction transaction = ledger.sign(new LedgerCall.AnchorRoot(built.root(), pending.size(), kind));
+        AnchorBatch.Built built = AnchorBatch.Built.of(hospital, pending);
+        while (ledger.findAnchor(hospital, built.root()).isPresent()) {
+            log.warn("this hospital anchored root {} before; the batch of {} leaves gets a padding leaf", built.root(),
+                    pending.size());
+            built = built.padded();
+        }
+        SignedTransaction transaction = ledger.sign(new LedgerCall.AnchorRoot(built.root(), built.leafCount()));
         AnchorBatch batch = journal.save(built, transaction);
-        log.info("anchoring {} {} leaves under root {} in transaction {}", pending.size(), kind, batch.root(),
+        log.info("anchoring {} leaves under root {} in transaction {}", batch.leafCount(), batch.root(),
                 transaction.hash());
         complete(batch);
         return true;
@@ -123,7 +127,7 @@ public final class Anchorer {
 
     /** Gets the batch's root on chain once, with its own bytes if the chain can still mine them, and records it. */
     private void complete(AnchorBatch batch) {
-        Optional<Anchor> found = ledger.findAnchor(batch.root());
+        Optional<Anchor> found = ledger.findAnchor(batch.hospitalId(), batch.root());
         if (found.isPresent()) {
             recordAnchored(batch, ledger.findOutcome(batch.transaction().hash()));
             return;
@@ -133,7 +137,8 @@ public final class Anchorer {
             TransactionOutcome outcome = ledger.send(sendable.transaction());
             recordAnchored(sendable, Optional.of(outcome));
         } catch (BbehrException e) {
-            if (e.code() == ErrorCode.ANCHOR_ROOT_EXISTS && ledger.findAnchor(batch.root()).isPresent()) {
+            if (e.code() == ErrorCode.ANCHOR_ROOT_EXISTS
+                    && ledger.findAnchor(batch.hospitalId(), batch.root()).isPresent()) {
                 recordAnchored(sendable, ledger.findOutcome(sendable.transaction().hash()));
                 return;
             }
@@ -159,22 +164,17 @@ public final class Anchorer {
             return batch;
         }
         ledger.forgetNonce();
-        SignedTransaction again = ledger.sign(new LedgerCall.AnchorRoot(batch.root(), batch.leafCount(),
-                batch.kind()));
+        SignedTransaction again = ledger.sign(new LedgerCall.AnchorRoot(batch.root(), batch.leafCount()));
         journal.replaceTransaction(batch.id(), again);
         log.warn("transaction {} (nonce {}) of root {} can no longer be mined (chain expects nonce {}); re-signed as {}",
                 transaction.hash(), transaction.nonce(), batch.root(), expected, again.hash());
-        return new AnchorBatch(batch.id(), batch.kind(), batch.hospitalId(), batch.root(), batch.leafCount(), again);
+        return new AnchorBatch(batch.id(), batch.hospitalId(), batch.root(), batch.leafCount(), again);
     }
 
     private void recordAnchored(AnchorBatch batch, Optional<TransactionOutcome> outcome) {
         Instant at = clock.instant();
-        Anchor anchor = ledger.findAnchor(batch.root()).orElseThrow(() -> new BbehrException(
+        Anchor anchor = ledger.findAnchor(batch.hospitalId(), batch.root()).orElseThrow(() -> new BbehrException(
                 ErrorCode.ANCHOR_NOT_READY, "root " + batch.root() + " is not on chain after its transaction"));
-        if (anchor.hospitalId() != batch.hospitalId()) {
-            throw new BbehrException(ErrorCode.ANCHOR_NOT_READY, "root " + batch.root() + " was anchored by hospital "
-                    + anchor.hospitalId() + ", not by this node's hospital " + batch.hospitalId());
-        }
         journal.markAnchored(batch.id(), outcome.map(TransactionOutcome::hash).orElse(batch.transaction().hash()),
                 outcome.map(TransactionOutcome::blockNumber).orElse(0L), anchor.anchoredAt());
         status = new Status(true, "anchoring", hospitalId, at);
@@ -189,7 +189,7 @@ public final class Anchorer {
         }
         boolean lost = false;
         for (AnchorBatch batch : journal.findAnchoredSince(now.minus(settings.recheckWindow()), RECHECK_MAX_BATCHES)) {
-            if (ledger.findAnchor(batch.root()).isEmpty()) {
+            if (ledger.findAnchor(batch.hospitalId(), batch.root()).isEmpty()) {
                 log.warn("root {} (batch {}, {} leaves) is no longer on chain; anchoring it again", batch.root(),
                         batch.id(), batch.leafCount());
                 journal.markLost(batch.id());

@@ -66,10 +66,11 @@ public interface Ledger {
     Bytes32 digestOf(SignedConsent consent);
 
     // RecordAnchor
-    Optional<Anchor> findAnchor(Bytes32 root);
+    /** The root as {@code hospitalId} anchored it; empty when that hospital never did. */
+    Optional<Anchor> findAnchor(int hospitalId, Bytes32 root);
 
-    /** Verifies a leaf against an anchored root; throws for an unknown root or a wrong proof. */
-    Anchor verify(Bytes32 root, List<Bytes32> proof, Bytes32 leaf);
+    /** Verifies a leaf against a root as {@code hospitalId} anchored it; throws for an unknown root or a wrong proof. */
+    Anchor verify(int hospitalId, Bytes32 root, List<Bytes32> proof, Bytes32 leaf);
 
     /** Reads the contracts' events of blocks {@code fromBlock..toBlock} (inclusive), in chain order. */
     List<LedgerEvent> readEvents(long fromBlock, long toBlock);

@@ -7,7 +7,6 @@ import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffRole;
-import org.bbehr.core.record.AnchorKind;
 
 import java.time.Instant;
 
@@ -50,5 +49,6 @@ public sealed interface LedgerCall {
 
     record EmergencyAccess(Address patient, Bytes32 reasonHash) implements LedgerCall {}
 
-    record AnchorRoot(Bytes32 root, int leafCount, AnchorKind kind) implements LedgerCall {}
+    /** Anchors a batch's root under the signer's hospital. */
+    record AnchorRoot(Bytes32 root, int leafCount) implements LedgerCall {}
 }

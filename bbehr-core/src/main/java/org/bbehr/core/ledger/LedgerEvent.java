@@ -7,7 +7,6 @@ import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffRole;
-import org.bbehr.core.record.AnchorKind;
 
 /** An event of the consortium's contracts, with where it was emitted. */
 public sealed interface LedgerEvent {
@@ -48,6 +47,6 @@ public sealed interface LedgerEvent {
             Position position, Address patient, Address practitioner, int hospitalId, Bytes32 reasonHash)
             implements LedgerEvent {}
 
-    record RootAnchored(Position position, Bytes32 root, int hospitalId, AnchorKind kind, int leafCount)
+    record RootAnchored(Position position, int hospitalId, Bytes32 root, int leafCount)
             implements LedgerEvent {}
 }

@@ -2,5 +2,5 @@ package org.bbehr.core.record;
 
 import java.time.Instant;
 
-/** Where and when a Merkle root was anchored on chain. */
-public record Anchor(int hospitalId, Instant anchoredAt, AnchorKind kind) {}
+/** A Merkle root as a hospital anchored it on chain: when, and how many leaves its batch has. */
+public record Anchor(int hospitalId, Instant anchoredAt, int leafCount) {}

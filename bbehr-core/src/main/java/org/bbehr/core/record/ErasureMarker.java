@@ -7,8 +7,8 @@ import org.bbehr.core.crypto.Bytes32;
 
 /**
  * The record that a resource was erased on purpose: which resource, its versions 1..{@code versions}, why, when and
- * by whom. Anchored with kind {@link AnchorKind#ERASURES} under the leaf {@code RecordLeaf(hospitalId, key,
- * versions, hash())}, so a missing data key with an anchored marker is an erasure and without one is tampering.
+ * by whom. Anchored as a leaf of kind {@link LeafKind#ERASURE_MARKER}, {@code RecordLeaf(ERASURE_MARKER, hospitalId,
+ * key, versions, hash())}, so a missing data key with an anchored marker is an erasure and without one is tampering.
  */
 public record ErasureMarker(ResourceKey key, long versions, String reason, String actor, Instant erasedAt,
         byte[] salt) {

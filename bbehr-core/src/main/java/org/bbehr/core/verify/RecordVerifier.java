@@ -10,14 +10,16 @@ import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.record.Anchor;
 import org.bbehr.core.record.ContentHash;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.MerkleTree;
 import org.bbehr.core.record.RecordLeaf;
 import org.bbehr.core.record.ResourceKey;
 
 /**
  * Verifies stored versions: recomputes each content hash from the decrypted salt and bytes, checks the leaf's proof
- * locally with the contract's leaf encoding and each distinct root once on chain ({@code anchorOf}), and that the
- * root was anchored by the hospital the leaf claims, which must be this node's. A current version whose content holds
+ * locally with the contract's leaf encoding and each distinct root once on chain ({@code anchorOf}) under the
+ * hospital the leaf claims, which must be this node's. A version's leaf is computed as a record version and an
+ * erasure marker's as a marker, so neither passes for the other. A current version whose content holds
  * but whose index rows are not the ones written with it is tampered too. Erased versions count as erased only with an
  * anchored erasure marker.
  */
@@ -75,7 +77,7 @@ public final class RecordVerifier {
         }
         Bytes32 hash = ContentHash.of(e.salt(), e.content());
         if (e.leaf() != null) {
-            String problem = checkLeaf(e.key(), e.version(), hash, e.leaf(), roots);
+            String problem = checkLeaf(LeafKind.RECORD_VERSION, e.key(), e.version(), hash, e.leaf(), roots);
             if (problem != null) {
                 return verdict(e, VerificationStatus.TAMPERED, problem, e.leaf());
             }
@@ -106,7 +108,8 @@ public final class RecordVerifier {
         }
         Bytes32 hash = erasure.marker().hash();
         if (erasure.leaf() != null) {
-            String problem = checkLeaf(e.key(), erasure.marker().versions(), hash, erasure.leaf(), roots);
+            String problem = checkLeaf(LeafKind.ERASURE_MARKER, e.key(), erasure.marker().versions(), hash,
+                    erasure.leaf(), roots);
             if (problem != null) {
                 return verdict(e, VerificationStatus.TAMPERED, "erasure marker: " + problem, erasure.leaf());
             }
@@ -121,12 +124,13 @@ public final class RecordVerifier {
     }
 
     /** Why the leaf of {@code hash} does not verify, or null when it does (an unconfirmed root is not looked up). */
-    private String checkLeaf(ResourceKey key, long version, Bytes32 hash, AnchoredLeaf leaf, Chain roots) {
+    private String checkLeaf(LeafKind kind, ResourceKey key, long version, Bytes32 hash, AnchoredLeaf leaf,
+            Chain roots) {
         if (leaf.hospitalId() != hospitalId) {
             return "wrong hospital: the leaf claims hospital " + leaf.hospitalId() + ", this node is hospital "
                     + hospitalId;
         }
-        Bytes32 leafHash = new RecordLeaf(leaf.hospitalId(), key, version, hash).hash();
+        Bytes32 leafHash = new RecordLeaf(kind, leaf.hospitalId(), key, version, hash).hash();
         java.util.Set<Bytes32> proven = roots.proven().computeIfAbsent(leaf.root(),
                 r -> ConcurrentHashMap.newKeySet());
         if (!MerkleTree.verify(leaf.root(), leaf.proof(), leafHash, proven)) {
@@ -136,15 +140,9 @@ public final class RecordVerifier {
         if (!leaf.confirmed()) {
             return null;
         }
-        Optional<Anchor> anchor = roots.anchors().computeIfAbsent(leaf.root(), ledger::findAnchor);
-        if (anchor.isEmpty()) {
-            return "root not on chain: " + leaf.root();
-        }
-        if (anchor.get().hospitalId() != leaf.hospitalId()) {
-            return "wrong hospital: root anchored by hospital " + anchor.get().hospitalId() + ", the leaf claims "
-                    + leaf.hospitalId();
-        }
-        return null;
+        Optional<Anchor> anchor = roots.anchors().computeIfAbsent(leaf.root(),
+                root -> ledger.findAnchor(leaf.hospitalId(), root));
+        return anchor.isEmpty() ? "root not on chain under hospital " + leaf.hospitalId() + ": " + leaf.root() : null;
     }
 
     private static Verdict verdict(VersionEvidence e, VerificationStatus status, String reason, AnchoredLeaf leaf) {

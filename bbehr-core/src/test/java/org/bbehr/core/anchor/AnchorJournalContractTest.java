@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.SignedTransaction;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.RecordStore;
 import org.bbehr.core.record.RecordStoreContractTest.TickingClock;
@@ -63,14 +63,14 @@ public abstract class AnchorJournalContractTest {
     }
 
     private AnchorBatch saveBatchOf(int max) {
-        List<PendingLeaf> pending = journal.findPending(AnchorKind.RECORDS, max);
-        return journal.save(AnchorBatch.Built.of(AnchorKind.RECORDS, HOSPITAL, pending), transaction(pending.size()));
+        List<PendingLeaf> pending = journal.findPending(max);
+        return journal.save(AnchorBatch.Built.of(HOSPITAL, pending), transaction(pending.size()));
     }
 
     @Test
     void emptyJournalShouldHaveNothingPending() {
-        assertThat(journal.findPending(AnchorKind.RECORDS, 10)).isEmpty();
-        assertThat(journal.findOldestPending(AnchorKind.RECORDS)).isEmpty();
+        assertThat(journal.findPending(10)).isEmpty();
+        assertThat(journal.findOldestPending()).isEmpty();
         assertThat(journal.findUnconfirmed()).isEmpty();
     }
 
@@ -81,15 +81,14 @@ public abstract class AnchorJournalContractTest {
         List<StoredVersion> second = write(2);
 
         // when
-        List<PendingLeaf> pending = journal.findPending(AnchorKind.RECORDS, 3);
+        List<PendingLeaf> pending = journal.findPending(3);
 
         // then
         assertThat(pending).extracting(PendingLeaf::key).containsExactly(first.get(0).key(), first.get(1).key(),
                 second.get(0).key());
         assertThat(pending).allSatisfy(leaf -> assertThat(leaf.version()).isEqualTo(1));
-        assertThat(journal.findOldestPending(AnchorKind.RECORDS)).isPresent();
-        assertThat(journal.findPending(AnchorKind.ERASURES, 10)).isEmpty();
-        assertThat(journal.findOldestPending(AnchorKind.ERASURES)).isEmpty();
+        assertThat(pending).allSatisfy(leaf -> assertThat(leaf.kind()).isEqualTo(LeafKind.RECORD_VERSION));
+        assertThat(journal.findOldestPending()).isPresent();
     }
 
     @Test
@@ -104,13 +103,13 @@ public abstract class AnchorJournalContractTest {
         assertThat(batch.id()).isPositive();
         assertThat(batch.leafCount()).isEqualTo(3);
         assertThat(batch.hospitalId()).isEqualTo(HOSPITAL);
-        assertThat(journal.findPending(AnchorKind.RECORDS, 10)).extracting(leaf -> leaf.key().id())
+        assertThat(journal.findPending(10)).extracting(leaf -> leaf.key().id())
                 .containsExactly("obs-4", "obs-5");
         AnchorBatch next = saveBatchOf(10);
         assertThat(next.id()).isNotEqualTo(batch.id());
         assertThat(next.root()).isNotEqualTo(batch.root());
-        assertThat(journal.findPending(AnchorKind.RECORDS, 10)).isEmpty();
-        assertThat(journal.findOldestPending(AnchorKind.RECORDS)).isEmpty();
+        assertThat(journal.findPending(10)).isEmpty();
+        assertThat(journal.findOldestPending()).isEmpty();
     }
 
     @Test

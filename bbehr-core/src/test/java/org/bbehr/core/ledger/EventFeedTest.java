@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
-import org.bbehr.core.record.AnchorKind;
 import org.junit.jupiter.api.Test;
 
 class EventFeedTest {
@@ -21,7 +20,7 @@ class EventFeedTest {
 
     EventFeedTest() {
         Address a = Address.ZERO;
-        when(ledger.deployment()).thenReturn(new Deployment(31337, a, a, a, a, 10));
+        when(ledger.deployment()).thenReturn(new Deployment(31337, a, a, a, a, 10, ""));
     }
 
     @Test
@@ -80,8 +79,8 @@ class EventFeedTest {
     }
 
     private static LedgerEvent rootAnchored(long block) {
-        return new LedgerEvent.RootAnchored(new LedgerEvent.Position(block, Bytes32.random(), 0), Bytes32.random(), 1,
-                AnchorKind.RECORDS, 4);
+        return new LedgerEvent.RootAnchored(new LedgerEvent.Position(block, Bytes32.random(), 0), 1, Bytes32.random(),
+                4);
     }
 
     private static final class MemoryCursor implements EventCursorStore {

@@ -17,24 +17,37 @@ class RecordLeafTest {
     @Test
     void leafShouldMatchTheAbiEncodedDoubleHashOfItsFields() {
         // given: the value docs/verify-record.mjs computes for the same fields (RecordLeafIT checks the contract)
-        RecordLeaf leaf = new RecordLeaf(1, new ResourceKey("Patient", "abc"), 2, ONES);
+        RecordLeaf leaf = RecordLeaf.ofVersion(1, new ResourceKey("Patient", "abc"), 2, ONES);
         // when / then
         assertThat(leaf.hash().toHex())
-                .isEqualTo("0x699f697f8c9b1bdb51a5ad6c4260b9317651aa387c38a9b5688382095504451b");
+                .isEqualTo("0x83d98296131eb37f10b5dcb4387962f8e030c99789113d471aead494ae39e51f");
+    }
+
+    @Test
+    void leafOfAnotherKindShouldHashDifferentlyForTheSameFields() {
+        // given: an erasure marker with exactly the fields of the record version above
+        RecordLeaf marker = new RecordLeaf(LeafKind.ERASURE_MARKER, 1, new ResourceKey("Patient", "abc"), 2, ONES);
+        // when / then
+        assertThat(marker.hash().toHex())
+                .isEqualTo("0x646dfbe3efa3f6a99b275b282e0a1abc32570cd391dfc487b69481861d39b1c3");
+        assertThat(marker.hash()).isNotEqualTo(RecordLeaf.ofVersion(1, marker.key(), 2, ONES).hash());
     }
 
     @Test
     void abiEncodingShouldPutStringsAfterTheHeadWithTheirOffsetsAndLengths() {
         // given
-        RecordLeaf leaf = new RecordLeaf(7, new ResourceKey("Observation", "x".repeat(40)), 3, ONES);
+        RecordLeaf leaf = new RecordLeaf(LeafKind.AUDIT_ENTRY, 7, new ResourceKey("Observation", "x".repeat(40)), 3,
+                ONES);
         // when
         String encoded = Hex.encode(leaf.abiEncode()).substring(2);
-        // then: head of 5 words, "Observation" in 1 word, the 40-byte id in 2
-        assertThat(encoded).hasSize(2 * 32 * (5 + 2 + 3));
-        assertThat(word(encoded, 1)).endsWith("a0");
-        assertThat(word(encoded, 2)).endsWith("e0");
-        assertThat(word(encoded, 5)).endsWith("0b");
-        assertThat(word(encoded, 7)).endsWith("28");
+        // then: head of 6 words (kind first), "Observation" in 1 word, the 40-byte id in 2
+        assertThat(encoded).hasSize(2 * 32 * (6 + 2 + 3));
+        assertThat(word(encoded, 0)).endsWith("03");
+        assertThat(word(encoded, 1)).endsWith("07");
+        assertThat(word(encoded, 2)).endsWith("c0");
+        assertThat(word(encoded, 3)).endsWith("0100");
+        assertThat(word(encoded, 6)).endsWith("0b");
+        assertThat(word(encoded, 8)).endsWith("28");
     }
 
     @Test

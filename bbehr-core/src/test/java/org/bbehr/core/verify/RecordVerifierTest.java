@@ -2,6 +2,7 @@ package org.bbehr.core.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.Ledger;
 import org.bbehr.core.record.Anchor;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ContentHash;
 import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.MerkleTree;
@@ -36,8 +37,8 @@ class RecordVerifierTest {
     final byte[] bobSalt = Bytes32.random().toArray();
     final Bytes32 hash = ContentHash.of(salt, CONTENT);
     final Bytes32 bobHash = ContentHash.of(bobSalt, CONTENT);
-    final MerkleTree tree = new MerkleTree(List.of(new RecordLeaf(HOSPITAL, ALICE, 1, hash).hash(),
-            new RecordLeaf(HOSPITAL, BOB, 1, bobHash).hash()));
+    final MerkleTree tree = new MerkleTree(List.of(RecordLeaf.ofVersion(HOSPITAL, ALICE, 1, hash).hash(),
+            RecordLeaf.ofVersion(HOSPITAL, BOB, 1, bobHash).hash()));
 
     AnchoredLeaf leaf(int index, Bytes32 contentHash, List<Bytes32> proof) {
         return new AnchoredLeaf(HOSPITAL, contentHash, proof, tree.root(), true, Bytes32.random(), 9);
@@ -47,9 +48,11 @@ class RecordVerifierTest {
         return new VersionEvidence(ALICE, 1, salt, CONTENT, null, false, null, null, leaf);
     }
 
+    /** The chain has the tree's root under {@code hospitalId} only. */
     void rootAnchoredBy(int hospitalId) {
-        when(ledger.findAnchor(tree.root())).thenReturn(Optional.of(new Anchor(hospitalId, Instant.now(),
-                AnchorKind.RECORDS)));
+        when(ledger.findAnchor(anyInt(), any())).thenReturn(Optional.empty());
+        when(ledger.findAnchor(hospitalId, tree.root())).thenReturn(Optional.of(new Anchor(hospitalId, Instant.now(),
+                2)));
     }
 
     VerificationReport check(VersionEvidence... evidence) {
@@ -77,7 +80,7 @@ class RecordVerifierTest {
         VerificationReport report = check(alice(leaf(0, hash, tree.proof(0))), bob);
         // then
         assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(2);
-        verify(ledger, times(1)).findAnchor(any());
+        verify(ledger, times(1)).findAnchor(anyInt(), any());
     }
 
     @Test
@@ -106,7 +109,7 @@ class RecordVerifierTest {
     @Test
     void aRootTheChainDoesNotHaveShouldBeTampered() {
         // given
-        when(ledger.findAnchor(tree.root())).thenReturn(Optional.empty());
+        when(ledger.findAnchor(HOSPITAL, tree.root())).thenReturn(Optional.empty());
         // when
         Verdict verdict = check(alice(leaf(0, hash, tree.proof(0)))).verdicts().getFirst();
         // then
@@ -115,13 +118,40 @@ class RecordVerifierTest {
     }
 
     @Test
-    void aRootAnchoredByAnotherHospitalShouldBeTamperedWithWrongHospital() {
-        // given
+    void aRootAnchoredOnlyByAnotherHospitalShouldBeTamperedAsNotOnChain() {
+        // given: another member anchored the same root (it may copy any root it sees); this hospital never did
         rootAnchoredBy(2);
         // when
         Verdict verdict = check(alice(leaf(0, hash, tree.proof(0)))).verdicts().getFirst();
         // then
+        assertThat(verdict.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(verdict.reason()).startsWith("root not on chain under hospital " + HOSPITAL);
+    }
+
+    @Test
+    void aLeafClaimingAnotherHospitalShouldBeTamperedWithWrongHospital() {
+        // given
+        rootAnchoredBy(HOSPITAL);
+        AnchoredLeaf claimsOther = new AnchoredLeaf(2, hash, tree.proof(0), tree.root(), true, Bytes32.random(), 9);
+        // when
+        Verdict verdict = check(alice(claimsOther)).verdicts().getFirst();
+        // then
         assertThat(verdict.reason()).startsWith("wrong hospital");
+    }
+
+    @Test
+    void anErasureMarkerLeafShouldNotVerifyAsARecordVersion() {
+        // given: a tree whose leaf is an erasure marker with exactly the version's fields and content hash
+        MerkleTree markers = new MerkleTree(List.of(new RecordLeaf(LeafKind.ERASURE_MARKER, HOSPITAL, ALICE, 1, hash)
+                .hash()));
+        when(ledger.findAnchor(HOSPITAL, markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
+                1)));
+        AnchoredLeaf asVersion = new AnchoredLeaf(HOSPITAL, hash, List.of(), markers.root(), true, Bytes32.random(), 3);
+        // when
+        Verdict verdict = check(alice(asVersion)).verdicts().getFirst();
+        // then
+        assertThat(verdict.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(verdict.reason()).startsWith("proof invalid");
     }
 
     @Test
@@ -166,9 +196,10 @@ class RecordVerifierTest {
     void aMissingDataKeyShouldBeErasedOnlyWithAnAnchoredMarker() {
         // given
         ErasureMarker marker = new ErasureMarker(ALICE, 1, "patient request", "admin", Instant.now(), salt);
-        MerkleTree markers = new MerkleTree(List.of(new RecordLeaf(HOSPITAL, ALICE, 1, marker.hash()).hash()));
-        when(ledger.findAnchor(markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
-                AnchorKind.ERASURES)));
+        MerkleTree markers = new MerkleTree(List.of(new RecordLeaf(LeafKind.ERASURE_MARKER, HOSPITAL, ALICE, 1,
+                marker.hash()).hash()));
+        when(ledger.findAnchor(HOSPITAL, markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
+                1)));
         var anchored = new VersionEvidence.Erasure(marker, null, new AnchoredLeaf(HOSPITAL, marker.hash(), List.of(),
                 markers.root(), true, Bytes32.random(), 3));
         // when

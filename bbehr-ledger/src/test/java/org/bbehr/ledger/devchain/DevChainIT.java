@@ -1,11 +1,13 @@
 package org.bbehr.ledger.devchain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.bbehr.core.ErrorCode;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
@@ -86,6 +88,21 @@ class DevChainIT {
             }
             assertThat(org.bbehr.ledger.DeploymentFile.read(second.deploymentFile())).isEqualTo(second.deployment());
         }
+    }
+
+    @Test
+    void startShouldRefuseADataDirectoryMadeWithTheFirstContracts() throws Exception {
+        // given: a data directory whose deployment file was written with the first contracts (no fingerprint)
+        DevChain first = DevChain.start(DevChain.Options.in(dataDir));
+        first.close();
+        Path file = dataDir.resolve("deployment.json");
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"contracts\"\\s*:\\s*\"[^\"]*\"", ""));
+        // when / then: refused with how to start afresh, and the file is left as it was
+        String before = Files.readString(file);
+        assertThatThrownBy(() -> DevChain.start(DevChain.Options.in(dataDir)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.DEPLOYMENT_OUTDATED)
+                .hasMessageContaining("start afresh");
+        assertThat(Files.readString(file)).isEqualTo(before).doesNotContain("contracts");
     }
 
     private static Web3jLedger ledger(DevChain chain, Credentials key) {

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.bbehr.core.crypto.Bytes32;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.StoredVersion;
 
@@ -26,7 +26,7 @@ final class Outbox {
                 insert.setString(2, version.key().id());
                 insert.setLong(3, version.version());
                 insert.setObject(4, createdAt);
-                insert.setShort(5, (short) AnchorKind.RECORDS.ordinal());
+                insert.setShort(5, (short) LeafKind.RECORD_VERSION.ordinal());
                 insert.setBytes(6, contentHashes.get(i).toArray());
                 insert.addBatch();
             }
@@ -42,7 +42,7 @@ final class Outbox {
             insert.setString(2, marker.key().id());
             insert.setLong(3, marker.versions());
             insert.setObject(4, createdAt);
-            insert.setShort(5, (short) AnchorKind.ERASURES.ordinal());
+            insert.setShort(5, (short) LeafKind.ERASURE_MARKER.ordinal());
             insert.setBytes(6, marker.hash().toArray());
             insert.executeUpdate();
         }

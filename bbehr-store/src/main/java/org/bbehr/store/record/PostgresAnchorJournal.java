@@ -25,16 +25,17 @@ import org.bbehr.core.anchor.PendingLeaf;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.SignedTransaction;
-import org.bbehr.core.record.AnchorKind;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ResourceKey;
 
 /**
- * The anchorer's journal on PostgreSQL: pending leaves are the outbox rows written with the versions; a saved batch
- * (tables {@code anchor_batches}, {@code anchor_leaves}) takes its leaves out of the outbox in the same transaction.
+ * The anchorer's journal on PostgreSQL: pending leaves are the outbox rows written with the versions (and erasure
+ * markers); a saved batch (tables {@code anchor_batches}, {@code anchor_leaves}: its manifest, each leaf's kind,
+ * resource, version, place and proof) takes its leaves out of the outbox in the same transaction.
  */
 public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates {
 
-    private static final String BATCH_COLUMNS = "id, kind, hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from,"
+    private static final String BATCH_COLUMNS = "id, hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from,"
             + " tx_nonce, tx_gas_limit";
 
     private final Transactions transactions;
@@ -46,17 +47,17 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     }
 
     @Override
-    public List<PendingLeaf> findPending(AnchorKind kind, int max) {
+    public List<PendingLeaf> findPending(int max) {
         return transactions.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT type, id, version, content_hash FROM outbox"
-                    + " WHERE kind = ? AND content_hash IS NOT NULL ORDER BY seq LIMIT ?")) {
-                select.setShort(1, (short) kind.ordinal());
-                select.setInt(2, max);
+            try (PreparedStatement select = c.prepareStatement("SELECT kind, type, id, version, content_hash"
+                    + " FROM outbox WHERE content_hash IS NOT NULL ORDER BY seq LIMIT ?")) {
+                select.setInt(1, max);
                 List<PendingLeaf> leaves = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        leaves.add(new PendingLeaf(new ResourceKey(rows.getString(1), rows.getString(2)),
-                                rows.getLong(3), Bytes32.wrap(rows.getBytes(4))));
+                        leaves.add(new PendingLeaf(LeafKind.values()[rows.getShort(1)],
+                                new ResourceKey(rows.getString(2), rows.getString(3)), rows.getLong(4),
+                                Bytes32.wrap(rows.getBytes(5))));
                     }
                 }
                 return leaves;
@@ -65,11 +66,10 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     }
 
     @Override
-    public Optional<Instant> findOldestPending(AnchorKind kind) {
+    public Optional<Instant> findOldestPending() {
         return transactions.read(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT created_at FROM outbox"
-                    + " WHERE kind = ? AND content_hash IS NOT NULL ORDER BY seq LIMIT 1")) {
-                select.setShort(1, (short) kind.ordinal());
+                    + " WHERE content_hash IS NOT NULL ORDER BY seq LIMIT 1")) {
                 try (ResultSet row = select.executeQuery()) {
                     return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant())
                             : Optional.<Instant>empty();
@@ -90,20 +90,19 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
             }
             return batchId;
         });
-        return new AnchorBatch(id, batch.kind(), batch.hospitalId(), batch.root(), batch.leaves().size(),
-                transaction);
+        return new AnchorBatch(id, batch.hospitalId(), batch.root(), batch.leafCount(), transaction);
     }
 
     private long insertBatch(Connection c, AnchorBatch.Built batch, SignedTransaction tx) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO anchor_batches (kind, hospital_id, root,"
-                + " leaf_count, tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, created_at)"
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO anchor_batches (hospital_id, root, leaf_count,"
+                + " tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, created_at, padding)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-            insert.setShort(1, (short) batch.kind().ordinal());
-            insert.setInt(2, batch.hospitalId());
-            insert.setBytes(3, batch.root().toArray());
-            insert.setInt(4, batch.leaves().size());
-            bindTransaction(insert, 5, tx);
-            insert.setObject(10, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            insert.setInt(1, batch.hospitalId());
+            insert.setBytes(2, batch.root().toArray());
+            insert.setInt(3, batch.leafCount());
+            bindTransaction(insert, 4, tx);
+            insert.setObject(9, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            insert.setBytes(10, batch.padding().map(Bytes32::toArray).orElse(null));
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -122,15 +121,16 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
 
     private static void insertLeaves(Connection c, long batchId, AnchorBatch.Built batch) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO anchor_leaves (kind, type, id, version,"
-                + " batch_id, content_hash, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " batch_id, content_hash, proof, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AnchorBatch.Leaf leaf : batch.leaves()) {
-                insert.setShort(1, (short) batch.kind().ordinal());
+                insert.setShort(1, (short) leaf.pending().kind().ordinal());
                 insert.setString(2, leaf.pending().key().type());
                 insert.setString(3, leaf.pending().key().id());
                 insert.setLong(4, leaf.pending().version());
                 insert.setLong(5, batchId);
                 insert.setBytes(6, leaf.pending().contentHash().toArray());
                 insert.setBytes(7, Proofs.encode(leaf.proof()));
+                insert.setInt(8, leaf.position());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -138,10 +138,11 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     }
 
     private static int takeFromOutbox(Connection c, AnchorBatch.Built batch) throws SQLException {
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE kind = ? AND (type, id, version)"
-                + " IN (SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]))")) {
-            delete.setShort(1, (short) batch.kind().ordinal());
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE (kind, type, id, version)"
+                + " IN (SELECT * FROM unnest(?::smallint[], ?::text[], ?::text[], ?::bigint[]))")) {
             List<PendingLeaf> leaves = batch.leaves().stream().map(AnchorBatch.Leaf::pending).toList();
+            delete.setArray(1, c.createArrayOf("smallint", leaves.stream().map(l -> (short) l.kind().ordinal())
+                    .toArray()));
             delete.setArray(2, c.createArrayOf("text", leaves.stream().map(l -> l.key().type()).toArray()));
             delete.setArray(3, c.createArrayOf("text", leaves.stream().map(l -> l.key().id()).toArray()));
             delete.setArray(4, c.createArrayOf("bigint", leaves.stream().map(PendingLeaf::version).toArray()));
@@ -283,9 +284,8 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     }
 
     private static AnchorBatch batch(ResultSet row) throws SQLException {
-        SignedTransaction tx = new SignedTransaction(Bytes32.wrap(row.getBytes(6)), row.getBytes(7),
-                Address.of(row.getString(8)), row.getLong(9), row.getLong(10));
-        return new AnchorBatch(row.getLong(1), AnchorKind.values()[row.getShort(2)], row.getInt(3),
-                Bytes32.wrap(row.getBytes(4)), row.getInt(5), tx);
+        SignedTransaction tx = new SignedTransaction(Bytes32.wrap(row.getBytes(5)), row.getBytes(6),
+                Address.of(row.getString(7)), row.getLong(8), row.getLong(9));
+        return new AnchorBatch(row.getLong(1), row.getInt(2), Bytes32.wrap(row.getBytes(3)), row.getInt(4), tx);
     }
 }

@@ -204,8 +204,8 @@ final class PostgresEvidence implements EvidenceSource {
             Map<ResourceKey, VersionEvidence.Erasure> found = new HashMap<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.type, e.id, e.versions, e.reason, e.actor,"
                     + " e.erased_at, e.salt, o.content_hash, " + LEAF_COLUMNS + " FROM erasures e"
-                    + " LEFT JOIN outbox o ON o.kind = 2 AND o.type = e.type AND o.id = e.id AND o.version = e.versions"
-                    + " LEFT JOIN anchor_leaves l ON l.kind = 2 AND l.type = e.type AND l.id = e.id"
+                    + " LEFT JOIN outbox o ON o.kind = 1 AND o.type = e.type AND o.id = e.id AND o.version = e.versions"
+                    + " LEFT JOIN anchor_leaves l ON l.kind = 1 AND l.type = e.type AND l.id = e.id"
                     + " AND l.version = e.versions LEFT JOIN anchor_batches b ON b.id = l.batch_id"
                     + " WHERE e.versions IS NOT NULL AND e.salt IS NOT NULL");
                     ResultSet rows = select.executeQuery()) {
