@@ -59,10 +59,21 @@ abstract contract Fixture is Assertions {
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 internal constant GRANT_TYPEHASH_STRING_HASH = keccak256(
-        "Grant(address patient,uint256 grantee,uint64 scopes,uint8 purpose,uint40 expiry,uint32 counter,uint256 deadline)"
+        "Grant(address patient,uint256 grantee,uint64 scopes,uint8 purpose,uint40 expiry,uint32 counter,"
+        "uint256 issuedAt,uint256 deadline)"
     );
     bytes32 internal constant REVOKE_TYPEHASH_STRING_HASH =
-        keccak256("Revoke(address patient,uint256 grantee,uint32 counter,uint256 deadline)");
+        keccak256("Revoke(address patient,uint256 grantee,uint256 issuedAt,uint256 deadline)");
+    bytes32 internal constant CANCEL_TYPEHASH_STRING_HASH =
+        keccak256("Cancel(address patient,uint256 grantee,uint256 issuedAt,uint256 deadline)");
+    bytes32 internal constant LINK_TYPEHASH_STRING_HASH = keccak256(
+        "Link(address patient,uint32 hospitalId,bytes32 patientIdHash,uint32 counter,uint256 issuedAt,uint256 deadline)"
+    );
+    /// @dev The documented limits of a signature and of break-glass declarations.
+    uint256 internal constant MAX_LIFETIME = 30 days;
+    uint256 internal constant MAX_SKEW = 5 minutes;
+    uint256 internal constant MAX_EMERGENCIES = 10;
+    uint256 internal constant WINDOW = 1 days;
 
     /// @dev A Grant message as the patient signs it.
     struct GrantMsg {
@@ -72,6 +83,17 @@ abstract contract Fixture is Assertions {
         uint8 purpose;
         uint40 expiry;
         uint32 counter;
+        uint256 issuedAt;
+        uint256 deadline;
+    }
+
+    /// @dev A Link message as the patient (and, for a re-link, the linked address) signs it.
+    struct LinkMsg {
+        address patient;
+        uint32 hospitalId;
+        bytes32 patientIdHash;
+        uint32 counter;
+        uint256 issuedAt;
         uint256 deadline;
     }
 
@@ -148,7 +170,7 @@ abstract contract Fixture is Assertions {
     function domainSeparator() internal view returns (bytes32) {
         return keccak256(
             abi.encode(
-                DOMAIN_TYPEHASH, keccak256("BbEHR ConsentRegistry"), keccak256("1"), block.chainid, address(registry)
+                DOMAIN_TYPEHASH, keccak256("BbEHR ConsentRegistry"), keccak256("2"), block.chainid, address(registry)
             )
         );
     }
@@ -156,18 +178,44 @@ abstract contract Fixture is Assertions {
     function grantDigestOf(GrantMsg memory g) internal view returns (bytes32) {
         bytes32 structHash = keccak256(
             abi.encode(
-                GRANT_TYPEHASH_STRING_HASH, g.patient, g.grantee, g.scopes, g.purpose, g.expiry, g.counter, g.deadline
+                GRANT_TYPEHASH_STRING_HASH,
+                g.patient,
+                g.grantee,
+                g.scopes,
+                g.purpose,
+                g.expiry,
+                g.counter,
+                g.issuedAt,
+                g.deadline
             )
         );
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
     }
 
-    function revokeDigestOf(address patient_, uint256 grantee, uint32 counter, uint256 deadline)
+    function revokeDigestOf(address patient_, uint256 grantee, uint256 issuedAt, uint256 deadline)
         internal
         view
         returns (bytes32)
     {
-        bytes32 structHash = keccak256(abi.encode(REVOKE_TYPEHASH_STRING_HASH, patient_, grantee, counter, deadline));
+        bytes32 structHash = keccak256(abi.encode(REVOKE_TYPEHASH_STRING_HASH, patient_, grantee, issuedAt, deadline));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function cancelDigestOf(address patient_, uint256 grantee, uint256 issuedAt, uint256 deadline)
+        internal
+        view
+        returns (bytes32)
+    {
+        bytes32 structHash = keccak256(abi.encode(CANCEL_TYPEHASH_STRING_HASH, patient_, grantee, issuedAt, deadline));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function linkDigestOf(LinkMsg memory l) internal view returns (bytes32) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                LINK_TYPEHASH_STRING_HASH, l.patient, l.hospitalId, l.patientIdHash, l.counter, l.issuedAt, l.deadline
+            )
+        );
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
     }
 
@@ -189,7 +237,8 @@ abstract contract Fixture is Assertions {
         return ecrecover(digest, v, r, s);
     }
 
-    /// @dev A grant message for the pair's current counter: purpose treatment, 30 days, deadline in one hour.
+    /// @dev A grant message for the pair's current counter, signed now: purpose treatment, 30 days, deadline in one
+    /// hour.
     function grantMsg(address patient_, uint256 grantee, uint64 scopes) internal view returns (GrantMsg memory g) {
         g = GrantMsg({
             patient: patient_,
@@ -198,6 +247,24 @@ abstract contract Fixture is Assertions {
             purpose: 0,
             expiry: uint40(block.timestamp + 30 days),
             counter: registry.getGrant(patient_, grantee).counter,
+            issuedAt: block.timestamp,
+            deadline: block.timestamp + 1 hours
+        });
+    }
+
+    /// @dev A link message for the caller hospital's Patient `patientIdHash` at its current counter, signed now,
+    /// deadline in one hour.
+    function linkMsg(address patient_, uint32 hospitalId, bytes32 patientIdHash)
+        internal
+        view
+        returns (LinkMsg memory l)
+    {
+        l = LinkMsg({
+            patient: patient_,
+            hospitalId: hospitalId,
+            patientIdHash: patientIdHash,
+            counter: registry.linkOf(hospitalId, patientIdHash).counter,
+            issuedAt: block.timestamp,
             deadline: block.timestamp + 1 hours
         });
     }
@@ -206,18 +273,68 @@ abstract contract Fixture is Assertions {
         return signDigest(key, grantDigestOf(g));
     }
 
-    function signRevoke(uint256 key, address patient_, uint256 grantee, uint32 counter, uint256 deadline)
+    function signRevoke(uint256 key, address patient_, uint256 grantee, uint256 issuedAt, uint256 deadline)
         internal
         view
         returns (bytes memory)
     {
-        return signDigest(key, revokeDigestOf(patient_, grantee, counter, deadline));
+        return signDigest(key, revokeDigestOf(patient_, grantee, issuedAt, deadline));
+    }
+
+    function signCancel(uint256 key, address patient_, uint256 grantee, uint256 issuedAt, uint256 deadline)
+        internal
+        view
+        returns (bytes memory)
+    {
+        return signDigest(key, cancelDigestOf(patient_, grantee, issuedAt, deadline));
+    }
+
+    function signLink(uint256 key, LinkMsg memory l) internal view returns (bytes memory) {
+        return signDigest(key, linkDigestOf(l));
     }
 
     /// @dev Relays `g` with `signature` from `relayer` (the prank applies to the registry call only).
     function relayGrant(address relayer, GrantMsg memory g, bytes memory signature) internal {
         vm.prank(relayer);
-        registry.grantBySig(g.patient, g.grantee, g.scopes, g.purpose, g.expiry, g.counter, g.deadline, signature);
+        registry.grantBySig(
+            g.patient, g.grantee, g.scopes, g.purpose, g.expiry, g.counter, g.issuedAt, g.deadline, signature
+        );
+    }
+
+    /// @dev Relays a signed revoke from `relayer`.
+    function relayRevoke(
+        address relayer,
+        address patient_,
+        uint256 grantee,
+        uint256 issuedAt,
+        uint256 deadline,
+        bytes memory signature
+    ) internal {
+        vm.prank(relayer);
+        registry.revokeBySig(patient_, grantee, issuedAt, deadline, signature);
+    }
+
+    /// @dev Relays a signed cancel from `relayer`.
+    function relayCancel(
+        address relayer,
+        address patient_,
+        uint256 grantee,
+        uint256 issuedAt,
+        uint256 deadline,
+        bytes memory signature
+    ) internal {
+        vm.prank(relayer);
+        registry.cancelBySig(patient_, grantee, issuedAt, deadline, signature);
+    }
+
+    /// @dev Relays `l` from hospital node `node` (whose hospital must be `l.hospitalId` for the signature to hold).
+    function relayLink(address node, LinkMsg memory l, bytes memory signature, bytes memory previousSignature)
+        internal
+    {
+        vm.prank(node);
+        registry.linkBySig(
+            l.patient, l.patientIdHash, l.counter, l.issuedAt, l.deadline, signature, previousSignature
+        );
     }
 
     /// @dev Patient grants directly (the prank applies to the registry call only).

@@ -7,8 +7,10 @@ import {IHospitalDirectory} from "../src/IHospitalDirectory.sol";
 
 /// @notice One representative call per measured function, each a top-level call (its own transaction under
 /// `forge test --gas-report`), so that `forge test --gas-report --match-path test/GasScenarios.t.sol` gives clean
-/// figures: first anchor of a root, first grant of a patient–hospital pair, revoke of a live grant, first signed
-/// grant, signed revoke, registration of a hospital, addition of a new staff member, a break-glass declaration.
+/// figures: first anchor of a root, first grant of a patient–hospital pair, revoke and cancel of a live grant, first
+/// signed grant, signed revoke and signed cancel of a live grant, first link of a hospital's Patient, registration of
+/// a hospital, addition of a new staff member, a break-glass declaration. Cancels of pairs never touched before (the
+/// slot's first write) are measured separately, in `GasScenariosFreshPairCancelTest`.
 contract GasScenariosTest is Fixture {
     uint256 internal constant N = 5;
 
@@ -26,11 +28,26 @@ contract GasScenariosTest is Fixture {
             vm.prank(vm.addr(0x1000 + i));
             registry.grant(hospitalGrantee(hospitalA), 0x0FFF, 0, expiry);
         }
+        vm.warp(block.timestamp + 1 hours);
         for (uint256 i = 0; i < N; i++) {
             vm.prank(vm.addr(0x1000 + i));
             registry.revoke(hospitalGrantee(hospitalA));
         }
-        assertEq(registry.getGrant(vm.addr(0x1000), hospitalGrantee(hospitalA)).counter, 2, "granted and revoked");
+        assertEq(registry.getGrant(vm.addr(0x1000), hospitalGrantee(hospitalA)).scopes, 0, "granted and revoked");
+    }
+
+    function test_gas_grantThenCancelFreshPairs() public {
+        uint40 expiry = inDays(365);
+        for (uint256 i = 0; i < N; i++) {
+            vm.prank(vm.addr(0x1100 + i));
+            registry.grant(practitionerGrantee(drA), 0x0FFF, 0, expiry);
+        }
+        vm.warp(block.timestamp + 1 hours);
+        for (uint256 i = 0; i < N; i++) {
+            vm.prank(vm.addr(0x1100 + i));
+            registry.cancel(practitionerGrantee(drA));
+        }
+        assertEq(registry.getGrant(vm.addr(0x1100), practitionerGrantee(drA)).counter, 2, "granted and cancelled");
     }
 
     function test_gas_grantBySigThenRevokeBySigFreshPairs() public {
@@ -40,15 +57,44 @@ contract GasScenariosTest is Fixture {
             g.expiry = inDays(365);
             relayGrant(nodeA, g, signGrant(key, g));
         }
+        vm.warp(block.timestamp + 1 hours);
         for (uint256 i = 0; i < N; i++) {
             uint256 key = 0x2000 + i;
             address signer = vm.addr(key);
             uint256 deadline = block.timestamp + 1 hours;
-            bytes memory sig = signRevoke(key, signer, hospitalGrantee(hospitalA), 1, deadline);
+            bytes memory sig = signRevoke(key, signer, hospitalGrantee(hospitalA), block.timestamp, deadline);
             vm.prank(stranger);
-            registry.revokeBySig(signer, hospitalGrantee(hospitalA), 1, deadline, sig);
+            registry.revokeBySig(signer, hospitalGrantee(hospitalA), block.timestamp, deadline, sig);
         }
-        assertEq(registry.getGrant(vm.addr(0x2000), hospitalGrantee(hospitalA)).counter, 2, "granted and revoked");
+        assertEq(registry.getGrant(vm.addr(0x2000), hospitalGrantee(hospitalA)).scopes, 0, "granted and revoked");
+    }
+
+    function test_gas_grantBySigThenCancelBySigFreshPairs() public {
+        for (uint256 i = 0; i < N; i++) {
+            uint256 key = 0x2100 + i;
+            GrantMsg memory g = grantMsg(vm.addr(key), hospitalGrantee(hospitalB), 0x0FFF);
+            g.expiry = inDays(365);
+            relayGrant(nodeB, g, signGrant(key, g));
+        }
+        vm.warp(block.timestamp + 1 hours);
+        for (uint256 i = 0; i < N; i++) {
+            uint256 key = 0x2100 + i;
+            address signer = vm.addr(key);
+            uint256 deadline = block.timestamp + 1 hours;
+            bytes memory sig = signCancel(key, signer, hospitalGrantee(hospitalB), block.timestamp, deadline);
+            vm.prank(stranger);
+            registry.cancelBySig(signer, hospitalGrantee(hospitalB), block.timestamp, deadline, sig);
+        }
+        assertEq(registry.getGrant(vm.addr(0x2100), hospitalGrantee(hospitalB)).counter, 2, "granted and cancelled");
+    }
+
+    function test_gas_linkBySigFirstLinks() public {
+        for (uint256 i = 0; i < N; i++) {
+            uint256 key = 0x2200 + i;
+            LinkMsg memory l = linkMsg(vm.addr(key), hospitalA, keccak256(abi.encode("salt", "patient", i)));
+            relayLink(nodeA, l, signLink(key, l), "");
+        }
+        assertEq(registry.linkOf(hospitalA, keccak256(abi.encode("salt", "patient", 0))).patient, vm.addr(0x2200), "linked");
     }
 
     function test_gas_registerHospitals() public {
@@ -76,5 +122,27 @@ contract GasScenariosTest is Fixture {
             vm.prank(drA);
             registry.emergencyAccess(vm.addr(0x5000 + i), keccak256(abi.encode("reason", i)));
         }
+    }
+}
+
+/// @notice A cancel of a pair never touched before (no grant ever relayed): the pair's slot is written for the first
+/// time. Measured apart: `forge test --gas-report --match-contract GasScenariosFreshPairCancelTest`.
+contract GasScenariosFreshPairCancelTest is Fixture {
+    uint256 internal constant N = 5;
+
+    function test_gas_cancelUntouchedPairs() public {
+        for (uint256 i = 0; i < N; i++) {
+            vm.prank(vm.addr(0x6000 + i));
+            registry.cancel(hospitalGrantee(hospitalA));
+        }
+        for (uint256 i = 0; i < N; i++) {
+            uint256 key = 0x6100 + i;
+            address signer = vm.addr(key);
+            uint256 deadline = block.timestamp + 1 hours;
+            bytes memory sig = signCancel(key, signer, hospitalGrantee(hospitalA), block.timestamp, deadline);
+            vm.prank(stranger);
+            registry.cancelBySig(signer, hospitalGrantee(hospitalA), block.timestamp, deadline, sig);
+        }
+        assertEq(registry.getGrant(vm.addr(0x6000), hospitalGrantee(hospitalA)).counter, 1, "cancelled");
     }
 }

@@ -48,9 +48,14 @@ final class CallEncoder {
                     BigInteger.valueOf(grant.scopes()), BigInteger.valueOf(grant.purpose().code()),
                     BigInteger.valueOf(grant.expiry().getEpochSecond())));
             case Revoke revoke -> consent(contracts.consent().revoke(revoke.grantee().key()));
+            case LedgerCall.Cancel cancel -> consent(contracts.consent().cancel(cancel.grantee().key()));
             case Relay relay -> consent(relayCall(relay.consent()));
+            case LedgerCall.RelayLink relay -> consent(contracts.consent().linkBySig(relay.link().patient().value(),
+                    relay.link().patientIdHash().toArray(), BigInteger.valueOf(relay.link().counter()),
+                    seconds(relay.link().issuedAt()), seconds(relay.link().deadline()), relay.link().signature(),
+                    relay.link().previousSignature()));
             case EmergencyAccess emergency -> consent(contracts.consent().emergencyAccess(
-                    emergency.patient().value(), emergency.reasonHash().toArray()));
+                    emergency.patient().value(), emergency.saltedReasonHash().toArray()));
             case AnchorRoot anchor -> new Encoded(contracts.anchor().getContractAddress(),
                     contracts.anchor().anchor(anchor.root().toArray(), BigInteger.valueOf(anchor.leafCount()))
                             .encodeFunctionCall());
@@ -79,12 +84,17 @@ final class CallEncoder {
         return switch (consent) {
             case SignedConsent.Grant grant -> registry.grantBySig(grant.patient().value(), grant.grantee().key(),
                     BigInteger.valueOf(grant.scopes()), BigInteger.valueOf(grant.purpose().code()),
-                    BigInteger.valueOf(grant.expiry().getEpochSecond()), BigInteger.valueOf(grant.counter()),
-                    BigInteger.valueOf(grant.deadline().getEpochSecond()), grant.signature());
+                    seconds(grant.expiry()), BigInteger.valueOf(grant.counter()), seconds(grant.issuedAt()),
+                    seconds(grant.deadline()), grant.signature());
             case SignedConsent.Revoke revoke -> registry.revokeBySig(revoke.patient().value(), revoke.grantee().key(),
-                    BigInteger.valueOf(revoke.counter()), BigInteger.valueOf(revoke.deadline().getEpochSecond()),
-                    revoke.signature());
+                    seconds(revoke.issuedAt()), seconds(revoke.deadline()), revoke.signature());
+            case SignedConsent.Cancel cancel -> registry.cancelBySig(cancel.patient().value(), cancel.grantee().key(),
+                    seconds(cancel.issuedAt()), seconds(cancel.deadline()), cancel.signature());
         };
+    }
+
+    static BigInteger seconds(java.time.Instant instant) {
+        return BigInteger.valueOf(instant.getEpochSecond());
     }
 
     private Encoded consent(RemoteFunctionCall<?> function) {

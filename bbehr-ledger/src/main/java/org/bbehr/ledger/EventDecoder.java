@@ -65,17 +65,30 @@ final class EventDecoder {
             var e = ConsentRegistry.getConsentGrantedEventFromLog(log);
             return new LedgerEvent.ConsentGranted(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
                     e.scopes.longValue(), purpose(e.purpose), Instant.ofEpochSecond(e.expiry.longValue()),
-                    e.counter.longValue());
+                    e.counter.longValue(), Instant.ofEpochSecond(e.grantedAt.longValue()));
         });
         on(ConsentRegistry.CONSENTREVOKED_EVENT, consent, log -> {
             var e = ConsentRegistry.getConsentRevokedEventFromLog(log);
             return new LedgerEvent.ConsentRevoked(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
-                    e.counter.longValue());
+                    e.counter.longValue(), Instant.ofEpochSecond(e.issuedAt.longValue()));
+        });
+        on(ConsentRegistry.CONSENTCANCELLED_EVENT, consent, log -> {
+            var e = ConsentRegistry.getConsentCancelledEventFromLog(log);
+            return new LedgerEvent.ConsentCancelled(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
+                    e.counter.longValue(), Instant.ofEpochSecond(e.issuedAt.longValue()));
         });
         on(ConsentRegistry.EMERGENCYACCESSDECLARED_EVENT, consent, log -> {
             var e = ConsentRegistry.getEmergencyAccessDeclaredEventFromLog(log);
             return new LedgerEvent.EmergencyAccessDeclared(position(log), Address.of(e.patient),
-                    Address.of(e.practitioner), e.hospitalId.intValue(), Bytes32.wrap(e.reasonHash));
+                    Address.of(e.practitioner), e.hospitalId.intValue(), Bytes32.wrap(e.saltedReasonHash),
+                    e.count.intValue());
+        });
+        on(ConsentRegistry.PATIENTLINKED_EVENT, consent, log -> {
+            var e = ConsentRegistry.getPatientLinkedEventFromLog(log);
+            Address previous = Address.of(e.previous);
+            return new LedgerEvent.PatientLinked(position(log), e.hospitalId.intValue(), Bytes32.wrap(e.patientIdHash),
+                    Address.of(e.patient), previous.equals(Address.ZERO) ? Optional.empty() : Optional.of(previous),
+                    e.counter.longValue());
         });
         on(RecordAnchor.ROOTANCHORED_EVENT, anchor, log -> {
             var e = RecordAnchor.getRootAnchoredEventFromLog(log);

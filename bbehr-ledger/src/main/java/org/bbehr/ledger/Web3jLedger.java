@@ -13,7 +13,9 @@ import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.ConsentGrant;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
+import org.bbehr.core.consent.PatientLink;
 import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.Hospital;
@@ -180,7 +182,17 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
     public ConsentGrant grantOf(Address patient, Grantee grantee) {
         var grant = view(contracts.consent(), contracts.consent().getGrant(patient.value(), grantee.key()));
         return new ConsentGrant(grant.scopes.longValue(), Purpose.fromCode(grant.purpose.intValue()),
-                Instant.ofEpochSecond(grant.expiry.longValue()), grant.counter.longValue());
+                Instant.ofEpochSecond(grant.expiry.longValue()), grant.counter.longValue(),
+                Instant.ofEpochSecond(grant.grantedAt.longValue()), Instant.ofEpochSecond(grant.revokedBefore.longValue()));
+    }
+
+    @Override
+    public PatientLink linkOf(int hospitalId, Bytes32 patientIdHash) {
+        var link = view(contracts.consent(), contracts.consent().linkOf(BigInteger.valueOf(hospitalId),
+                patientIdHash.toArray()));
+        Address patient = Address.of(link.patient);
+        return new PatientLink(patient.equals(Address.ZERO) ? Optional.empty() : Optional.of(patient),
+                link.counter.longValue(), Instant.ofEpochSecond(link.linkedAt.longValue()));
     }
 
     @Override
@@ -201,13 +213,26 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
         byte[] digest = switch (consent) {
             case SignedConsent.Grant grant -> view(registry, registry.grantDigest(grant.patient().value(),
                     grant.grantee().key(), BigInteger.valueOf(grant.scopes()),
-                    BigInteger.valueOf(grant.purpose().code()), BigInteger.valueOf(grant.expiry().getEpochSecond()),
-                    BigInteger.valueOf(grant.counter()), BigInteger.valueOf(grant.deadline().getEpochSecond())));
+                    BigInteger.valueOf(grant.purpose().code()), CallEncoder.seconds(grant.expiry()),
+                    BigInteger.valueOf(grant.counter()), CallEncoder.seconds(grant.issuedAt()),
+                    CallEncoder.seconds(grant.deadline())));
             case SignedConsent.Revoke revoke -> view(registry, registry.revokeDigest(revoke.patient().value(),
-                    revoke.grantee().key(), BigInteger.valueOf(revoke.counter()),
-                    BigInteger.valueOf(revoke.deadline().getEpochSecond())));
+                    revoke.grantee().key(), CallEncoder.seconds(revoke.issuedAt()),
+                    CallEncoder.seconds(revoke.deadline())));
+            case SignedConsent.Cancel cancel -> view(registry, registry.cancelDigest(cancel.patient().value(),
+                    cancel.grantee().key(), CallEncoder.seconds(cancel.issuedAt()),
+                    CallEncoder.seconds(cancel.deadline())));
         };
         return Bytes32.wrap(digest);
+    }
+
+    @Override
+    public Bytes32 digestOf(SignedLink link) {
+        var registry = contracts.consent();
+        return Bytes32.wrap(view(registry, registry.linkDigest(link.patient().value(),
+                BigInteger.valueOf(link.hospitalId()), link.patientIdHash().toArray(),
+                BigInteger.valueOf(link.counter()), CallEncoder.seconds(link.issuedAt()),
+                CallEncoder.seconds(link.deadline()))));
     }
 
     @Override

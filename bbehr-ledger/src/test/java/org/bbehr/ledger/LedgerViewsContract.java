@@ -190,8 +190,16 @@ abstract class LedgerViewsContract {
         assertThat(consents().isAuthorized(address(alice), address(bob), Category.CONDITIONS)).isFalse();
         assertThat(consents().grantOf(address(alice), toBob)).satisfies(grant -> {
             assertThat(grant.scopes()).isZero();
-            assertThat(grant.counter()).isEqualTo(2);
+            assertThat(grant.counter()).isEqualTo(1);
+            assertThat(grant.revokedBefore()).isAfter(Instant.EPOCH);
         });
+
+        // when: a cancel bumps the counter, so every unrelayed signature at the old one dies
+        aliceLedger.submit(new LedgerCall.Cancel(toBob));
+        catchUp();
+
+        // then
+        assertThat(consents().grantOf(address(alice), toBob).counter()).isEqualTo(2);
     }
 
     @Test

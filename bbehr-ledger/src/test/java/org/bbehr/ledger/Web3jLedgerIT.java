@@ -26,6 +26,7 @@ import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.HospitalStatus;
@@ -226,12 +227,8 @@ class Web3jLedgerIT {
         TestHospital hospital = stMarys();
         Credentials bob = drBob(hospital);
         Credentials alice = newKey();
-        var unsigned = new SignedConsent.Grant(address(alice), Grantee.practitioner(address(bob)),
-                Category.scopes(Category.MEDICATIONS), Purpose.TREATMENT, inOneDay(), 0,
-                Instant.now().plusSeconds(600), new byte[0]);
-        byte[] signature = Fixtures.signDigest(alice, admin.digestOf(unsigned));
-        var signed = new SignedConsent.Grant(unsigned.patient(), unsigned.grantee(), unsigned.scopes(),
-                unsigned.purpose(), unsigned.expiry(), 0, unsigned.deadline(), signature);
+        var signed = signGrant(alice, Grantee.practitioner(address(bob)), Category.scopes(Category.MEDICATIONS), 0,
+                Instant.now());
         // when
         hospital.ledger().submit(new LedgerCall.Relay(signed));
         // then
@@ -246,6 +243,27 @@ class Web3jLedgerIT {
                 .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_UNAUTHORIZED);
     }
 
+    SignedConsent.Grant signGrant(Credentials patient, Grantee grantee, long scopes, long counter, Instant issuedAt) {
+        var unsigned = new SignedConsent.Grant(address(patient), grantee, scopes, Purpose.TREATMENT, inOneDay(),
+                counter, issuedAt, issuedAt.plusSeconds(600), new byte[0]);
+        return new SignedConsent.Grant(unsigned.patient(), grantee, scopes, unsigned.purpose(), unsigned.expiry(),
+                counter, issuedAt, unsigned.deadline(), Fixtures.signDigest(patient, admin.digestOf(unsigned)));
+    }
+
+    SignedConsent.Revoke signRevoke(Credentials patient, Grantee grantee, Instant issuedAt) {
+        var unsigned = new SignedConsent.Revoke(address(patient), grantee, issuedAt, issuedAt.plusSeconds(600),
+                new byte[0]);
+        return new SignedConsent.Revoke(unsigned.patient(), grantee, issuedAt, unsigned.deadline(),
+                Fixtures.signDigest(patient, admin.digestOf(unsigned)));
+    }
+
+    SignedConsent.Cancel signCancel(Credentials patient, Grantee grantee, Instant issuedAt) {
+        var unsigned = new SignedConsent.Cancel(address(patient), grantee, issuedAt, issuedAt.plusSeconds(600),
+                new byte[0]);
+        return new SignedConsent.Cancel(unsigned.patient(), grantee, issuedAt, unsigned.deadline(),
+                Fixtures.signDigest(patient, admin.digestOf(unsigned)));
+    }
+
     @Test
     void signedRevokeShouldBeRelayedByAnyone() {
         // given
@@ -254,15 +272,127 @@ class Web3jLedgerIT {
         Credentials alice = newKey();
         ledgerOf(alice).submit(new LedgerCall.Grant(Grantee.practitioner(address(bob)),
                 Category.scopes(Category.VITAL_SIGNS), Purpose.TREATMENT, inOneDay()));
-        var unsigned = new SignedConsent.Revoke(address(alice), Grantee.practitioner(address(bob)), 1,
-                Instant.now().plusSeconds(600), new byte[0]);
-        byte[] signature = Fixtures.signDigest(alice, admin.digestOf(unsigned));
+        Instant issuedAt = Instant.now().plusSeconds(2);
         // when
-        var outcome = ledgerOf(newKey()).submit(new LedgerCall.Relay(new SignedConsent.Revoke(
-                unsigned.patient(), unsigned.grantee(), 1, unsigned.deadline(), signature)));
+        var outcome = ledgerOf(newKey()).submit(new LedgerCall.Relay(
+                signRevoke(alice, Grantee.practitioner(address(bob)), issuedAt)));
         // then
-        assertThat(outcome.event(LedgerEvent.ConsentRevoked.class).counter()).isEqualTo(2);
+        var revoked = outcome.event(LedgerEvent.ConsentRevoked.class);
+        assertThat(revoked.counter()).isEqualTo(1);
+        assertThat(revoked.issuedAt()).isEqualTo(Instant.ofEpochSecond(issuedAt.getEpochSecond()));
         assertThat(admin.isAuthorized(address(alice), address(bob), Category.VITAL_SIGNS)).isFalse();
+    }
+
+    @Test
+    void aRevokeShouldEndAGrantAHospitalRelayedJustBeforeItAndKeepItFromComingBack() {
+        // given: alice signed a grant to the hospital, then (before it was relayed) a revoke of it; the hospital
+        // sees the revoke coming and relays the grant first (with the first contracts the revoke then failed as stale)
+        TestHospital hospital = stMarys();
+        Credentials alice = newKey();
+        Grantee toHospital = Grantee.hospital(hospital.id());
+        Instant signedAt = Instant.now().minusSeconds(30);
+        var grant = signGrant(alice, toHospital, Category.scopes(Category.LABORATORY), 0, signedAt);
+        var revoke = signRevoke(alice, toHospital, signedAt.plusSeconds(10));
+        hospital.ledger().submit(new LedgerCall.Relay(grant));
+        assertThat(admin.isHospitalAuthorized(address(alice), hospital.id(), Category.LABORATORY)).isTrue();
+        // when
+        ledgerOf(newKey()).submit(new LedgerCall.Relay(revoke));
+        // then: the grant is gone, and neither it nor another grant signed before the revoke can be relayed again
+        assertThat(admin.isHospitalAuthorized(address(alice), hospital.id(), Category.LABORATORY)).isFalse();
+        var older = signGrant(alice, toHospital, Category.scopes(Category.LABORATORY), 1, signedAt.plusSeconds(5));
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(older)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_REVOKED_BEFORE);
+        // and a grant signed after the revoke relays
+        hospital.ledger().submit(new LedgerCall.Relay(
+                signGrant(alice, toHospital, Category.scopes(Category.LABORATORY), 1, signedAt.plusSeconds(20))));
+        assertThat(admin.isHospitalAuthorized(address(alice), hospital.id(), Category.LABORATORY)).isTrue();
+    }
+
+    @Test
+    void aCancelShouldKillAnUnrelayedGrantSignatureThoughNoGrantWasEverRelayed() {
+        // given: a signed grant the hospital holds and has not relayed; alice has no chain account of her own
+        TestHospital hospital = stMarys();
+        Credentials alice = newKey();
+        Grantee toHospital = Grantee.hospital(hospital.id());
+        var held = signGrant(alice, toHospital, Category.scopes(Category.DOCUMENTS), 0, Instant.now());
+        // when: anyone relays her signed cancel
+        var cancelled = ledgerOf(newKey()).submit(new LedgerCall.Relay(
+                signCancel(alice, toHospital, Instant.now().plusSeconds(1))));
+        // then
+        assertThat(cancelled.event(LedgerEvent.ConsentCancelled.class).counter()).isEqualTo(1);
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(held)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_STALE_COUNTER);
+        assertThat(admin.isHospitalAuthorized(address(alice), hospital.id(), Category.DOCUMENTS)).isFalse();
+    }
+
+    @Test
+    void aSignatureLivingLongerThanThirtyDaysOrIssuedInTheFutureShouldBeRefused() {
+        // given
+        TestHospital hospital = stMarys();
+        Credentials alice = newKey();
+        Grantee toHospital = Grantee.hospital(hospital.id());
+        Instant now = Instant.now();
+        var unsigned = new SignedConsent.Grant(address(alice), toHospital, Category.scopes(Category.DOCUMENTS),
+                Purpose.TREATMENT, inOneDay(), 0, now, now.plus(SignedConsent.MAX_LIFETIME).plusSeconds(60),
+                new byte[0]);
+        var bearer = new SignedConsent.Grant(unsigned.patient(), toHospital, unsigned.scopes(), unsigned.purpose(),
+                unsigned.expiry(), 0, now, unsigned.deadline(), Fixtures.signDigest(alice, admin.digestOf(unsigned)));
+        // when / then
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(bearer)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_SIGNATURE_LIFETIME);
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(signGrant(alice, toHospital,
+                Category.scopes(Category.DOCUMENTS), 0, now.plusSeconds(3_600)))))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_SIGNATURE_LIFETIME);
+    }
+
+    @Test
+    void aGrantToAGranteeTheDirectoryDoesNotKnowShouldBeRefused() {
+        // given
+        TestHospital hospital = stMarys();
+        Web3jLedger alice = ledgerOf(newKey());
+        // when / then
+        assertThatThrownBy(() -> alice.submit(new LedgerCall.Grant(Grantee.practitioner(address(newKey())),
+                Category.scopes(Category.DOCUMENTS), Purpose.TREATMENT, inOneDay())))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_UNKNOWN_GRANTEE);
+        assertThatThrownBy(() -> alice.submit(new LedgerCall.Grant(Grantee.hospital(admin.hospitalCount() + 1),
+                Category.scopes(Category.DOCUMENTS), Purpose.TREATMENT, inOneDay())))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_UNKNOWN_GRANTEE);
+        alice.submit(new LedgerCall.Grant(Grantee.hospital(hospital.id()), Category.scopes(Category.DOCUMENTS),
+                Purpose.TREATMENT, inOneDay()));
+    }
+
+    @Test
+    void aLinkShouldBeRelayedByTheHospitalsNodeAndARelinkShouldNeedTheOldAddress() {
+        // given
+        TestHospital hospital = stMarys();
+        Credentials first = newKey();
+        Credentials second = newKey();
+        Bytes32 patientIdHash = Bytes32.random();
+        Instant now = Instant.now();
+        var unsigned = new SignedLink(address(first), hospital.id(), patientIdHash, 0, now, now.plusSeconds(600),
+                new byte[0], new byte[0]);
+        var link = new SignedLink(address(first), hospital.id(), patientIdHash, 0, now, unsigned.deadline(),
+                Fixtures.signDigest(first, admin.digestOf(unsigned)), new byte[0]);
+        // when
+        var linked = hospital.ledger().submit(new LedgerCall.RelayLink(link));
+        // then
+        assertThat(linked.event(LedgerEvent.PatientLinked.class).patient()).isEqualTo(address(first));
+        assertThat(admin.linkOf(hospital.id(), patientIdHash).patient()).contains(address(first));
+        // a re-link to another address needs the first address's signature too
+        var relink = new SignedLink(address(second), hospital.id(), patientIdHash, 1, now, now.plusSeconds(600),
+                new byte[0], new byte[0]);
+        Bytes32 digest = admin.digestOf(relink);
+        var withoutOld = new SignedLink(relink.patient(), hospital.id(), patientIdHash, 1, now, relink.deadline(),
+                Fixtures.signDigest(second, digest), new byte[0]);
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.RelayLink(withoutOld)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_INVALID_SIGNATURE);
+        assertThatThrownBy(() -> ledgerOf(newKey()).submit(new LedgerCall.RelayLink(withoutOld)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_UNAUTHORIZED);
+        hospital.ledger().submit(new LedgerCall.RelayLink(new SignedLink(relink.patient(), hospital.id(),
+                patientIdHash, 1, now, relink.deadline(), Fixtures.signDigest(second, digest),
+                Fixtures.signDigest(first, digest))));
+        assertThat(admin.linkOf(hospital.id(), patientIdHash).patient()).contains(address(second));
+        assertThat(admin.linkOf(hospital.id(), patientIdHash).counter()).isEqualTo(2);
     }
 
     @Test
@@ -272,13 +402,13 @@ class Web3jLedgerIT {
         Credentials alice = newKey();
         Credentials mallory = newKey();
         var unsigned = new SignedConsent.Grant(address(alice), Grantee.hospital(hospital.id()),
-                Category.scopes(Category.DOCUMENTS), Purpose.TREATMENT, inOneDay(), 0,
+                Category.scopes(Category.DOCUMENTS), Purpose.TREATMENT, inOneDay(), 0, Instant.now(),
                 Instant.now().plusSeconds(600), new byte[0]);
         byte[] forged = Fixtures.signDigest(mallory, admin.digestOf(unsigned));
         // when / then
         assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(new SignedConsent.Grant(
                 unsigned.patient(), unsigned.grantee(), unsigned.scopes(), unsigned.purpose(), unsigned.expiry(), 0,
-                unsigned.deadline(), forged))))
+                unsigned.issuedAt(), unsigned.deadline(), forged))))
                 .isInstanceOfSatisfying(LedgerRevertException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONSENT_INVALID_SIGNATURE);
                     assertThat(e.arguments()).containsExactly(address(alice).value(), address(mallory).value());
@@ -291,7 +421,8 @@ class Web3jLedgerIT {
         TestHospital hospital = stMarys();
         Credentials bob = drBob(hospital);
         Address alice = address(newKey());
-        Bytes32 reason = Bytes32.wrap(Hash.sha3("unconscious in ER".getBytes(StandardCharsets.UTF_8)));
+        byte[] salt = Bytes32.random().toArray();
+        Bytes32 reason = org.bbehr.core.crypto.Keccak.hash(salt, "unconscious in ER".getBytes(StandardCharsets.UTF_8));
         // when
         var outcome = ledgerOf(bob).submit(new LedgerCall.EmergencyAccess(alice, reason));
         // then
@@ -299,7 +430,24 @@ class Web3jLedgerIT {
         assertThat(declared.patient()).isEqualTo(alice);
         assertThat(declared.practitioner()).isEqualTo(address(bob));
         assertThat(declared.hospitalId()).isEqualTo(hospital.id());
-        assertThat(declared.reasonHash()).isEqualTo(reason);
+        assertThat(declared.saltedReasonHash()).isEqualTo(reason);
+        assertThat(declared.count()).isEqualTo(1);
+    }
+
+    @Test
+    void emergencyAccessShouldBeLimitedPerPractitionerPerDay() {
+        // given: a practitioner who declared break-glass ten times today
+        TestHospital hospital = stMarys();
+        Web3jLedger bob = ledgerOf(drBob(hospital));
+        for (int i = 0; i < 10; i++) {
+            bob.submit(new LedgerCall.EmergencyAccess(address(newKey()), Bytes32.random()));
+        }
+        // when / then
+        assertThatThrownBy(() -> bob.submit(new LedgerCall.EmergencyAccess(address(newKey()), Bytes32.random())))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_EMERGENCY_LIMIT);
+        Web3jLedger carol = ledgerOf(drBob(hospital));
+        assertThat(carol.submit(new LedgerCall.EmergencyAccess(address(newKey()), Bytes32.random()))
+                .event(LedgerEvent.EmergencyAccessDeclared.class).count()).isEqualTo(1);
     }
 
     @Test

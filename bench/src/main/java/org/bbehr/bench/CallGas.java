@@ -143,7 +143,7 @@ final class CallGas {
                 i -> hospitals.get(i).ledger().submit(new LedgerCall.Relay(
                         consortium.signNewGrant(patients.get(i), grantee.apply(i), SCOPES, inDays(365)))));
         measure("revokeBySig", NODE + " (relay)", OptionalLong.empty(), "", i -> hospitals.get(i).ledger().submit(
-                new LedgerCall.Relay(consortium.signRevoke(patients.get(i), grantee.apply(i), 1))));
+                new LedgerCall.Relay(consortium.signRevoke(patients.get(i), grantee.apply(i)))));
     }
 
     private void declareEmergencyAccess(List<Credentials> practitioners) {

@@ -65,15 +65,16 @@ final class Consortium implements AutoCloseable {
     /** A patient's EIP-712 grant to a grantee it never granted before (counter 0), valid for ten minutes. */
     SignedConsent.Grant signNewGrant(Credentials patient, Grantee grantee, long scopes, Instant expiry) {
         var unsigned = new SignedConsent.Grant(address(patient), grantee, scopes, Purpose.TREATMENT, expiry, 0,
-                signatureDeadline(), new byte[0]);
+                Instant.now(), signatureDeadline(), new byte[0]);
         return new SignedConsent.Grant(unsigned.patient(), grantee, scopes, unsigned.purpose(), expiry, 0,
-                unsigned.deadline(), sign(patient, admin.digestOf(unsigned)));
+                unsigned.issuedAt(), unsigned.deadline(), sign(patient, admin.digestOf(unsigned)));
     }
 
-    /** A patient's EIP-712 revoke, with the pair's current replay counter, valid for ten minutes. */
-    SignedConsent.Revoke signRevoke(Credentials patient, Grantee grantee, long counter) {
-        var unsigned = new SignedConsent.Revoke(address(patient), grantee, counter, signatureDeadline(), new byte[0]);
-        return new SignedConsent.Revoke(unsigned.patient(), grantee, counter, unsigned.deadline(),
+    /** A patient's EIP-712 revoke of every grant to the grantee signed until now, valid for ten minutes. */
+    SignedConsent.Revoke signRevoke(Credentials patient, Grantee grantee) {
+        var unsigned = new SignedConsent.Revoke(address(patient), grantee, Instant.now(), signatureDeadline(),
+                new byte[0]);
+        return new SignedConsent.Revoke(unsigned.patient(), grantee, unsigned.issuedAt(), unsigned.deadline(),
                 sign(patient, admin.digestOf(unsigned)));
     }
 

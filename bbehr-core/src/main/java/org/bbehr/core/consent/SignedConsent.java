@@ -1,19 +1,25 @@
 package org.bbehr.core.consent;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.bbehr.core.crypto.Address;
 
 /**
- * A patient's EIP-712 signature over a grant or a revoke, to be relayed to ConsentRegistry. {@code counter} is the
- * pair's replay counter the patient signed; the signature is 65 bytes (r, s, v).
+ * A patient's EIP-712 signature over a grant, a revoke or a cancel, to be relayed to ConsentRegistry. Each carries
+ * when it was issued; its deadline is at most {@link #MAX_LIFETIME} after that. A grant carries the pair's replay
+ * counter it was signed at; a revoke or a cancel covers every grant signed at or before its {@code issuedAt}. The
+ * signature is 65 bytes (r, s, v).
  */
 public sealed interface SignedConsent {
+
+    /** ConsentRegistry's {@code MAX_SIGNATURE_LIFETIME}: a relay is refused past {@code issuedAt} plus this. */
+    Duration MAX_LIFETIME = Duration.ofDays(30);
 
     Address patient();
 
     Grantee grantee();
 
-    long counter();
+    Instant issuedAt();
 
     Instant deadline();
 
@@ -26,6 +32,7 @@ public sealed interface SignedConsent {
             Purpose purpose,
             Instant expiry,
             long counter,
+            Instant issuedAt,
             Instant deadline,
             byte[] signature)
             implements SignedConsent {
@@ -34,6 +41,11 @@ public sealed interface SignedConsent {
         }
     }
 
-    record Revoke(Address patient, Grantee grantee, long counter, Instant deadline, byte[] signature)
+    /** Ends every grant to the grantee signed at or before {@code issuedAt}, whenever either is relayed. */
+    record Revoke(Address patient, Grantee grantee, Instant issuedAt, Instant deadline, byte[] signature)
+            implements SignedConsent {}
+
+    /** A revoke that also bumps the pair's counter, so every earlier unrelayed signature dies, with no grant needed. */
+    record Cancel(Address patient, Grantee grantee, Instant issuedAt, Instant deadline, byte[] signature)
             implements SignedConsent {}
 }

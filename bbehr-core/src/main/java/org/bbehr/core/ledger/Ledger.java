@@ -3,6 +3,7 @@ package org.bbehr.core.ledger;
 import java.util.List;
 import java.util.Optional;
 import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.record.Anchor;
@@ -62,8 +63,11 @@ public interface Ledger {
     }
 
     // ConsentRegistry (its state is read through ConsentLedger)
-    /** The EIP-712 digest the patient signs for this grant or revoke (its signature bytes are ignored). */
+    /** The EIP-712 digest the patient signs for this grant, revoke or cancel (its signature bytes are ignored). */
     Bytes32 digestOf(SignedConsent consent);
+
+    /** The EIP-712 digest the patient (and, for a re-link, the linked address) signs for this link. */
+    Bytes32 digestOf(SignedLink link);
 
     // RecordAnchor
     /** The root as {@code hospitalId} anchored it; empty when that hospital never did. */

@@ -3,6 +3,7 @@ package org.bbehr.core.ledger;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.HospitalStatus;
@@ -41,13 +42,24 @@ public sealed interface LedgerCall {
         }
     }
 
-    /** A revoke made by the signer itself, as the patient. */
+    /** A revoke made by the signer itself, as the patient, as of now. */
     record Revoke(Grantee grantee) implements LedgerCall {}
 
-    /** Relays a patient's signed grant or revoke. */
+    /** A cancel made by the signer itself, as the patient: a revoke that also kills every unrelayed signature. */
+    record Cancel(Grantee grantee) implements LedgerCall {}
+
+    /** Relays a patient's signed grant, revoke or cancel. */
     record Relay(SignedConsent consent) implements LedgerCall {}
 
-    record EmergencyAccess(Address patient, Bytes32 reasonHash) implements LedgerCall {}
+    /** Relays a patient's signed link to a Patient of the signer's hospital. */
+    record RelayLink(SignedLink link) implements LedgerCall {}
+
+    /**
+     * Break-glass, by the practitioner's own address (which the node may hold for the practitioner).
+     *
+     * @param saltedReasonHash {@code keccak256(salt ‖ reason)}, the salt random and kept off chain
+     */
+    record EmergencyAccess(Address patient, Bytes32 saltedReasonHash) implements LedgerCall {}
 
     /** Anchors a batch's root under the signer's hospital. */
     record AnchorRoot(Bytes32 root, int leafCount) implements LedgerCall {}

@@ -1,6 +1,7 @@
 package org.bbehr.core.ledger;
 
 import java.time.Instant;
+import java.util.Optional;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
@@ -38,13 +39,25 @@ public sealed interface LedgerEvent {
             long scopes,
             Purpose purpose,
             Instant expiry,
-            long counter)
+            long counter,
+            Instant grantedAt)
             implements LedgerEvent {}
 
-    record ConsentRevoked(Position position, Address patient, Grantee grantee, long counter) implements LedgerEvent {}
+    /** Every grant to the grantee signed at or before {@code issuedAt} ended, and none such can be relayed after. */
+    record ConsentRevoked(Position position, Address patient, Grantee grantee, long counter, Instant issuedAt)
+            implements LedgerEvent {}
+
+    /** As {@link ConsentRevoked}, and the pair's counter was bumped so every earlier unrelayed signature died. */
+    record ConsentCancelled(Position position, Address patient, Grantee grantee, long counter, Instant issuedAt)
+            implements LedgerEvent {}
 
     record EmergencyAccessDeclared(
-            Position position, Address patient, Address practitioner, int hospitalId, Bytes32 reasonHash)
+            Position position, Address patient, Address practitioner, int hospitalId, Bytes32 saltedReasonHash,
+            int count)
+            implements LedgerEvent {}
+
+    record PatientLinked(Position position, int hospitalId, Bytes32 patientIdHash, Address patient,
+            Optional<Address> previous, long counter)
             implements LedgerEvent {}
 
     record RootAnchored(Position position, int hospitalId, Bytes32 root, int leafCount)

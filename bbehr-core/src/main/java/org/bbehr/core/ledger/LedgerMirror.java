@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.ConsentGrant;
 import org.bbehr.core.consent.Grantee;
+import org.bbehr.core.consent.PatientLink;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.Hospital;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffMember;
@@ -25,23 +28,33 @@ import org.slf4j.LoggerFactory;
  * It is fed through an {@link EventFeed} (events in chain order, confirmed blocks only) and answers as the contracts'
  * views would at the last block it was given; expiries are judged by the clock, as the contract judges them by the
  * block's time. A range of events delivered again in order (the feed delivers at least once) ends in the same state:
- * every event sets state rather than adding to it, and a grant's or revoke's counter orders them. It lives in memory,
+ * each pair's state changes as the contract's does and remembers the event that changed it last, so an event seen
+ * before changes nothing. It lives in memory,
  * so a node builds it from the deployment block at start ({@link #follow}).
  */
 public final class LedgerMirror implements Directory, ConsentLedger, Consumer<LedgerEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerMirror.class);
 
-    private static final ConsentGrant NONE = new ConsentGrant(0, Purpose.fromCode(0), Instant.EPOCH, 0);
+    private static final ConsentGrant NONE = new ConsentGrant(0, Purpose.fromCode(0), Instant.EPOCH, 0,
+            Instant.EPOCH, Instant.EPOCH);
+
+    private static final PatientLink NO_LINK = new PatientLink(Optional.empty(), 0, Instant.EPOCH);
 
     private final Clock clock;
     private final Map<Integer, Hospital> hospitals = new ConcurrentHashMap<>();
     private final Map<Address, Integer> hospitalOfNode = new ConcurrentHashMap<>();
     private final Map<Address, StaffMember> staff = new ConcurrentHashMap<>();
-    private final Map<GrantKey, ConsentGrant> grants = new ConcurrentHashMap<>();
+    private final Map<GrantKey, Pair> grants = new ConcurrentHashMap<>();
+    private final Map<LinkKey, PatientLink> links = new ConcurrentHashMap<>();
     private volatile long lastBlock = -1;
 
     private record GrantKey(Address patient, Grantee grantee) {}
+
+    /** A pair's state and the event that set it last, so an event delivered again changes nothing. */
+    private record Pair(ConsentGrant grant, LedgerEvent.Position at) {}
+
+    private record LinkKey(int hospitalId, Bytes32 patientIdHash) {}
 
     public LedgerMirror(Clock clock) {
         this.clock = clock;
@@ -102,18 +115,41 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
             }
             case LedgerEvent.StaffAdded e -> staff.put(e.staff(), new StaffMember(e.staff(), e.hospitalId(), e.role()));
             case LedgerEvent.StaffRemoved e -> staff.remove(e.staff());
-            case LedgerEvent.ConsentGranted e -> setGrant(new GrantKey(e.patient(), e.grantee()),
-                    new ConsentGrant(e.scopes(), e.purpose(), e.expiry(), e.counter()));
-            case LedgerEvent.ConsentRevoked e -> setGrant(new GrantKey(e.patient(), e.grantee()),
-                    new ConsentGrant(0, NONE.purpose(), NONE.expiry(), e.counter()));
+            case LedgerEvent.ConsentGranted e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
+                    old -> new ConsentGrant(e.scopes(), e.purpose(), e.expiry(), e.counter(), e.grantedAt(),
+                            old.revokedBefore()));
+            case LedgerEvent.ConsentRevoked e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
+                    old -> revoked(old, e.issuedAt(), old.counter()));
+            case LedgerEvent.ConsentCancelled e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
+                    old -> revoked(old, e.issuedAt(), e.counter()));
+            case LedgerEvent.PatientLinked e -> links.put(new LinkKey(e.hospitalId(), e.patientIdHash()),
+                    new PatientLink(Optional.of(e.patient()), e.counter(), Instant.EPOCH));
             case LedgerEvent.EmergencyAccessDeclared e -> { }
             case LedgerEvent.RootAnchored e -> { }
         }
         lastBlock = Math.max(lastBlock, event.position().blockNumber());
     }
 
-    private void setGrant(GrantKey key, ConsentGrant grant) {
-        grants.merge(key, grant, (old, fresh) -> fresh.counter() > old.counter() ? fresh : old);
+    /** Applies an event to its pair as the contract does, unless the pair has seen it (or a later one) already. */
+    private void apply(GrantKey key, LedgerEvent.Position at, UnaryOperator<ConsentGrant> change) {
+        grants.compute(key, (k, old) -> {
+            if (old != null && !isAfter(at, old.at())) {
+                return old;
+            }
+            return new Pair(change.apply(old == null ? NONE : old.grant()), at);
+        });
+    }
+
+    private static boolean isAfter(LedgerEvent.Position a, LedgerEvent.Position b) {
+        return a.blockNumber() != b.blockNumber() ? a.blockNumber() > b.blockNumber() : a.logIndex() > b.logIndex();
+    }
+
+    /** A revoke or cancel issued at {@code issuedAt}: ends a grant signed at or before it, remembers it. */
+    private static ConsentGrant revoked(ConsentGrant old, Instant issuedAt, long counter) {
+        boolean ends = old.scopes() != 0 && !old.grantedAt().isAfter(issuedAt);
+        Instant before = issuedAt.isAfter(old.revokedBefore()) ? issuedAt : old.revokedBefore();
+        return ends ? new ConsentGrant(0, NONE.purpose(), NONE.expiry(), counter, old.grantedAt(), before)
+                : new ConsentGrant(old.scopes(), old.purpose(), old.expiry(), counter, old.grantedAt(), before);
     }
 
     @Override
@@ -152,7 +188,13 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
 
     @Override
     public ConsentGrant grantOf(Address patient, Grantee grantee) {
-        return grants.getOrDefault(new GrantKey(patient, grantee), NONE);
+        Pair pair = grants.get(new GrantKey(patient, grantee));
+        return pair == null ? NONE : pair.grant();
+    }
+
+    @Override
+    public PatientLink linkOf(int hospitalId, Bytes32 patientIdHash) {
+        return links.getOrDefault(new LinkKey(hospitalId, patientIdHash), NO_LINK);
     }
 
     @Override

@@ -22,7 +22,8 @@ class CategoryTest {
     void grantShouldCoverOnlyItsCategoriesBeforeExpiry() {
         // given
         Instant expiry = Instant.parse("2030-01-01T00:00:00Z");
-        ConsentGrant grant = new ConsentGrant(Category.scopes(Category.CONDITIONS), Purpose.TREATMENT, expiry, 1);
+        ConsentGrant grant = new ConsentGrant(Category.scopes(Category.CONDITIONS), Purpose.TREATMENT, expiry, 1,
+                expiry.minusSeconds(86_400), Instant.EPOCH);
         // then
         assertThat(grant.covers(Category.CONDITIONS, expiry.minusSeconds(1))).isTrue();
         assertThat(grant.covers(Category.CONDITIONS, expiry)).isFalse();

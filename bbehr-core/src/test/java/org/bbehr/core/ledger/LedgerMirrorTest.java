@@ -43,7 +43,7 @@ class LedgerMirrorTest {
         LedgerMirror after = new LedgerMirror(Clock.fixed(NOW.plusSeconds(3_600), ZoneOffset.UTC));
         List<LedgerEvent> events = new java.util.ArrayList<>(bobAtHospitalOne());
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, Grantee.practitioner(BOB),
-                Category.scopes(Category.CONDITIONS), Purpose.TREATMENT, NOW.plusSeconds(3_600), 1));
+                Category.scopes(Category.CONDITIONS), Purpose.TREATMENT, NOW.plusSeconds(3_600), 1, NOW));
 
         // when
         events.forEach(before);
@@ -61,10 +61,10 @@ class LedgerMirrorTest {
         LedgerMirror mirror = new LedgerMirror(Clock.fixed(NOW, ZoneOffset.UTC));
         List<LedgerEvent> events = new java.util.ArrayList<>(bobAtHospitalOne());
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, Grantee.hospital(1),
-                Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1));
-        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, Grantee.hospital(1), 2));
+                Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW));
+        events.add(new LedgerEvent.ConsentCancelled(next(), ALICE, Grantee.hospital(1), 2, NOW.plusSeconds(1)));
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, Grantee.practitioner(BOB),
-                Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1));
+                Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW));
 
         // when
         events.forEach(mirror);
@@ -76,5 +76,45 @@ class LedgerMirrorTest {
         assertThat(mirror.isAuthorized(ALICE, BOB, Category.LABORATORY)).isTrue();
         assertThat(mirror.hospitalCount()).isEqualTo(1);
         assertThat(mirror.lastBlock()).isEqualTo(block);
+    }
+
+    @Test
+    void aRevokeShouldEndOnlyGrantsSignedAtOrBeforeItWhicheverComesFirst() {
+        // given: a grant signed at NOW relayed after a revoke issued later (the revoke wins), and a grant signed
+        // after a revoke relayed before it (the grant stays)
+        LedgerMirror mirror = new LedgerMirror(Clock.fixed(NOW, ZoneOffset.UTC));
+        Grantee hospital = Grantee.hospital(1);
+        Grantee bob = Grantee.practitioner(BOB);
+        List<LedgerEvent> events = new java.util.ArrayList<>(bobAtHospitalOne());
+        events.add(new LedgerEvent.ConsentGranted(next(), ALICE, hospital, Category.scopes(Category.LABORATORY),
+                Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW.minusSeconds(60)));
+        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, hospital, 1, NOW.minusSeconds(10)));
+        events.add(new LedgerEvent.ConsentGranted(next(), ALICE, bob, Category.scopes(Category.LABORATORY),
+                Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW.minusSeconds(5)));
+        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, bob, 1, NOW.minusSeconds(20)));
+
+        // when
+        events.forEach(mirror);
+
+        // then
+        assertThat(mirror.isHospitalAuthorized(ALICE, 1, Category.LABORATORY)).isFalse();
+        assertThat(mirror.grantOf(ALICE, hospital).revokedBefore()).isEqualTo(NOW.minusSeconds(10));
+        assertThat(mirror.isAuthorized(ALICE, BOB, Category.LABORATORY)).isTrue();
+        assertThat(mirror.grantOf(ALICE, bob).revokedBefore()).isEqualTo(NOW.minusSeconds(20));
+    }
+
+    @Test
+    void aLinkShouldNameTheLatestAddressOfAHospitalsPatient() {
+        // given
+        LedgerMirror mirror = new LedgerMirror(Clock.fixed(NOW, ZoneOffset.UTC));
+        Bytes32 patient = Bytes32.random();
+        Address next = Address.of("0x00000000000000000000000000000000000000a2");
+        // when
+        mirror.accept(new LedgerEvent.PatientLinked(next(), 1, patient, ALICE, java.util.Optional.empty(), 1));
+        mirror.accept(new LedgerEvent.PatientLinked(next(), 1, patient, next, java.util.Optional.of(ALICE), 2));
+        // then
+        assertThat(mirror.linkOf(1, patient).patient()).contains(next);
+        assertThat(mirror.linkOf(1, patient).counter()).isEqualTo(2);
+        assertThat(mirror.linkOf(2, patient).patient()).isEmpty();
     }
 }
