@@ -8,7 +8,7 @@ const solc = require('solc');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.resolve(root, process.argv[2] || 'target/contracts');
-const deployed = ['HospitalDirectory', 'ConsentRegistry', 'RecordAnchor'];
+const deployed = ['HospitalDirectory', 'ConsentRegistry', 'RecordAnchor', 'ConsortiumMultisig'];
 const extra = { TimelockController: '@openzeppelin/contracts/governance/TimelockController.sol' };
 
 const sources = {};

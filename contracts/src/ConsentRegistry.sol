@@ -71,12 +71,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
 
     /// @inheritdoc IConsentRegistry
     function revoke(uint256 grantee) external {
-        _revoke(msg.sender, grantee, block.timestamp, false);
+        _revokeNow(msg.sender, grantee, false);
     }
 
     /// @inheritdoc IConsentRegistry
     function cancel(uint256 grantee) external {
-        _revoke(msg.sender, grantee, block.timestamp, true);
+        _revokeNow(msg.sender, grantee, true);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -112,6 +112,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
+        _checkNewer(patient, grantee, issuedAt);
         bytes32 digest =
             _hashTypedDataV4(keccak256(abi.encode(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline)));
         _checkSigner(patient, digest, signature);
@@ -123,11 +124,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
-        Grant storage slot = _grants[patient][grantee];
-        // a cancel bumps the counter, so the same one relayed again must not: it has to be newer than the last
-        if (issuedAt <= slot.revokedBefore) {
-            revert ConsentRegistryRevokedBefore(patient, grantee, slot.revokedBefore, issuedAt);
-        }
+        _checkNewer(patient, grantee, issuedAt);
         bytes32 digest =
             _hashTypedDataV4(keccak256(abi.encode(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline)));
         _checkSigner(patient, digest, signature);
@@ -282,6 +279,23 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         uint32 counter = slot.counter + 1;
         _grants[patient][grantee] = Grant(scopes, expiry, purpose, counter, uint40(grantedAt), slot.revokedBefore);
         emit ConsentGranted(patient, grantee, scopes, purpose, expiry, counter, uint40(grantedAt));
+    }
+
+    /// @dev A revoke or cancel by the patient's own account: it ends whatever grant the pair has now, even one whose
+    /// signature was dated (within the clock skew) after this block, and covers every grant signed until then.
+    function _revokeNow(address patient, uint256 grantee, bool cancelling) private {
+        Grant storage slot = _grants[patient][grantee];
+        uint256 covers = block.timestamp;
+        if (slot.grantedAt > covers) covers = slot.grantedAt;
+        if (slot.revokedBefore > covers) covers = slot.revokedBefore;
+        _revoke(patient, grantee, covers, cancelling);
+    }
+
+    /// @dev A signed revoke or cancel must be newer than the pair's latest one, so relaying one again is refused and
+    /// never ends a grant made after it.
+    function _checkNewer(address patient, uint256 grantee, uint256 issuedAt) private view {
+        uint40 revokedBefore = _grants[patient][grantee].revokedBefore;
+        if (issuedAt <= revokedBefore) revert ConsentRegistryRevokedBefore(patient, grantee, revokedBefore, issuedAt);
     }
 
     /// @dev Ends the pair's grant if it was signed at or before `issuedAt`, and keeps every such grant from being

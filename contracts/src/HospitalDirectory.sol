@@ -5,8 +5,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IHospitalDirectory} from "./IHospitalDirectory.sol";
 
 /// @title HospitalDirectory
-/// @notice Hospitals are registered, updated and suspended by the consortium admin, a role meant to be held by a
-/// k-of-n approval contract (a TimelockController whose proposers are the hospitals), never by a single key.
+/// @notice Hospitals are registered, updated and suspended by the consortium admin, a role held by a TimelockController
+/// whose only proposer is a k-of-n multisig of the hospitals' admins (ConsortiumMultisig), never by a single key.
 /// Each hospital's node manages its own staff. One address belongs to at most one hospital, as node or as staff.
 contract HospitalDirectory is IHospitalDirectory, AccessControl {
     /// @notice Role of the consortium admin.
@@ -21,6 +21,7 @@ contract HospitalDirectory is IHospitalDirectory, AccessControl {
     mapping(uint32 hospitalId => Hospital) private _hospitals;
     mapping(address node => uint32 hospitalId) private _hospitalOfNode;
     mapping(address staff => StaffEntry) private _staff;
+    mapping(uint32 hospitalId => Exchange) private _exchanges;
 
     /// @param consortiumAdmin the k-of-n approval contract that holds the consortium admin role (and may hand it on)
     constructor(address consortiumAdmin) {
@@ -106,6 +107,43 @@ contract HospitalDirectory is IHospitalDirectory, AccessControl {
     }
 
     /// @inheritdoc IHospitalDirectory
+    function setExchangeEndpoint(string calldata endpoint) external {
+        uint32 hospitalId = _hospitalOfNode[msg.sender];
+        if (hospitalId == 0) revert HospitalDirectoryUnauthorized(msg.sender);
+        uint256 length = bytes(endpoint).length;
+        if (length == 0 || length > 256) revert HospitalDirectoryInvalidEndpoint(length);
+        Exchange storage exchange = _exchanges[hospitalId];
+        exchange.endpoint = endpoint;
+        exchange.updatedAt = uint40(block.timestamp);
+        emit ExchangeEndpointSet(hospitalId, endpoint);
+    }
+
+    /// @inheritdoc IHospitalDirectory
+    function setKeys(
+        KeyType signingKeyType,
+        bytes calldata signingKey,
+        KeyType encryptionKeyType,
+        bytes calldata encryptionKey
+    ) external {
+        uint32 hospitalId = _hospitalOfNode[msg.sender];
+        if (hospitalId == 0) revert HospitalDirectoryUnauthorized(msg.sender);
+        _requireKey(signingKeyType, signingKey.length, KeyType.Ed25519);
+        _requireKey(encryptionKeyType, encryptionKey.length, KeyType.X25519);
+        Exchange storage exchange = _exchanges[hospitalId];
+        exchange.signingKeyType = signingKeyType;
+        exchange.signingKey = signingKey;
+        exchange.encryptionKeyType = encryptionKeyType;
+        exchange.encryptionKey = encryptionKey;
+        exchange.updatedAt = uint40(block.timestamp);
+        emit HospitalKeysSet(hospitalId, signingKeyType, signingKey, encryptionKeyType, encryptionKey);
+    }
+
+    /// @inheritdoc IHospitalDirectory
+    function exchangeOf(uint32 hospitalId) external view returns (Exchange memory) {
+        return _exchanges[hospitalId];
+    }
+
+    /// @inheritdoc IHospitalDirectory
     function hospitalCount() external view returns (uint32) {
         return _hospitalCount;
     }
@@ -151,6 +189,13 @@ contract HospitalDirectory is IHospitalDirectory, AccessControl {
 
     function _requireKnown(uint32 hospitalId) private view {
         if (_hospitals[hospitalId].status == HospitalStatus.None) revert HospitalDirectoryUnknownHospital(hospitalId);
+    }
+
+    /// @dev An ECDSA key (secp256k1 or P-256, 33 or 65 bytes), or the 32-byte Edwards/Montgomery key of the use.
+    function _requireKey(KeyType keyType, uint256 length, KeyType curve25519) private pure {
+        bool ecdsa = keyType == KeyType.Secp256k1 || keyType == KeyType.P256;
+        bool valid = ecdsa ? (length == 33 || length == 65) : (keyType == curve25519 && length == 32);
+        if (!valid) revert HospitalDirectoryInvalidKey(keyType, length);
     }
 
     function _requireUnused(address account) private view {

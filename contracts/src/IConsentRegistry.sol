@@ -92,7 +92,7 @@ interface IConsentRegistry {
     /// @notice Grants (or replaces) the caller's grant to `grantee`; a grant replaces the pair's earlier one.
     function grant(uint256 grantee, uint64 scopes, uint8 purpose, uint40 expiry) external;
 
-    /// @notice Revokes the caller's grants to `grantee`, as of now.
+    /// @notice Revokes the caller's grant to `grantee`, whatever it is, and every grant to it signed until now.
     function revoke(uint256 grantee) external;
 
     /// @notice Revokes as of now and cancels every unrelayed signature for `grantee` (bumps the counter).
@@ -112,7 +112,8 @@ interface IConsentRegistry {
     ) external;
 
     /// @notice Revokes on behalf of `patient`, who signed the EIP-712 `Revoke` message: every grant to `grantee`
-    /// signed at or before `issuedAt` ends, and none such can be relayed after. Anyone may relay.
+    /// signed at or before `issuedAt` ends, and none such can be relayed after. It must be newer than the pair's
+    /// latest revoke or cancel (so the same one relayed again is refused). Anyone may relay.
     function revokeBySig(address patient, uint256 grantee, uint256 issuedAt, uint256 deadline, bytes calldata signature)
         external;
 

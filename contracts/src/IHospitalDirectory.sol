@@ -19,6 +19,26 @@ interface IHospitalDirectory {
         Auditor
     }
 
+    /// @notice What a published public key is.
+    enum KeyType {
+        None,
+        Secp256k1,
+        P256,
+        Ed25519,
+        X25519
+    }
+
+    /// @notice How other hospitals exchange records with one: its exchange endpoint, the public key it signs with and
+    /// the public key payloads to it are encrypted to, each with its type; set and rotated by the hospital's node.
+    struct Exchange {
+        string endpoint;
+        KeyType signingKeyType;
+        bytes signingKey;
+        KeyType encryptionKeyType;
+        bytes encryptionKey;
+        uint40 updatedAt;
+    }
+
     /// @notice A registered hospital.
     struct Hospital {
         address node;
@@ -40,6 +60,17 @@ interface IHospitalDirectory {
     /// @notice A staff address was removed from its hospital.
     event StaffRemoved(uint32 indexed hospitalId, address indexed staff);
 
+    /// @notice A hospital's node set its exchange endpoint.
+    event ExchangeEndpointSet(uint32 indexed hospitalId, string endpoint);
+    /// @notice A hospital's node set (or rotated) its public keys.
+    event HospitalKeysSet(
+        uint32 indexed hospitalId,
+        KeyType signingKeyType,
+        bytes signingKey,
+        KeyType encryptionKeyType,
+        bytes encryptionKey
+    );
+
     /// @notice The caller may not do this.
     error HospitalDirectoryUnauthorized(address caller);
     /// @notice No hospital has this id.
@@ -54,6 +85,10 @@ interface IHospitalDirectory {
     error HospitalDirectoryInvalidValue(uint8 value);
     /// @notice The address is not staff of the caller's hospital.
     error HospitalDirectoryNotStaff(address staff, uint32 hospitalId);
+    /// @notice The key is not of a type allowed for its use, or not of its type's length.
+    error HospitalDirectoryInvalidKey(KeyType keyType, uint256 length);
+    /// @notice The exchange endpoint is empty or longer than 256 bytes.
+    error HospitalDirectoryInvalidEndpoint(uint256 length);
 
     /// @notice Registers a hospital, active at once. Consortium admin only.
     /// @return hospitalId the new, stable id (the first is 1)
@@ -78,6 +113,22 @@ interface IHospitalDirectory {
 
     /// @notice The hospital with this id (status `None` if unknown).
     function getHospital(uint32 hospitalId) external view returns (Hospital memory);
+
+    /// @notice Sets the caller's hospital's exchange endpoint (1 to 256 bytes). The hospital's node only.
+    function setExchangeEndpoint(string calldata endpoint) external;
+
+    /// @notice Sets or rotates the caller's hospital's public keys: a signing key (secp256k1, P-256 or Ed25519) and an
+    /// encryption key (secp256k1, P-256 or X25519), each with its type and of its type's length (secp256k1 and P-256:
+    /// 33 bytes compressed or 65 uncompressed; Ed25519 and X25519: 32). The hospital's node only.
+    function setKeys(
+        KeyType signingKeyType,
+        bytes calldata signingKey,
+        KeyType encryptionKeyType,
+        bytes calldata encryptionKey
+    ) external;
+
+    /// @notice A hospital's exchange endpoint and keys (empty if never set).
+    function exchangeOf(uint32 hospitalId) external view returns (Exchange memory);
 
     /// @notice Number of hospitals registered so far (ids run from 1 to this).
     function hospitalCount() external view returns (uint32);

@@ -8,63 +8,104 @@ import {HospitalDirectory} from "../src/HospitalDirectory.sol";
 import {IConsentRegistry} from "../src/IConsentRegistry.sol";
 import {IHospitalDirectory} from "../src/IHospitalDirectory.sol";
 
-/// @notice Randomly grants, revokes (directly and by signature), replays signatures, suspends and reactivates
-/// hospital B and moves time, keeping a model of every grant.
+/// @notice Randomly grants, revokes and cancels (directly and by signature), signs grants, revokes and cancels that
+/// are relayed later, in any order and any number of times, suspends and reactivates hospital B and moves time,
+/// keeping a model of every patient–grantee pair built from the v2 rules: a grant signature relays only at the pair's
+/// counter, before its deadline and if signed after the pair's latest revoke or cancel (`revokedBefore`); a signed
+/// revoke or cancel relays only before its deadline and if strictly newer than `revokedBefore` (so never twice), and
+/// ends the grant if it was signed (or made) at or before its `issuedAt`; a direct revoke or cancel ends whatever grant
+/// the pair has and covers `max(now, grantedAt, revokedBefore)`; a cancel bumps the counter; grants go only to
+/// grantees the directory knows.
 contract ConsentHandler {
     uint256 internal constant HOSPITAL_FLAG = uint256(1) << 160;
     uint64 internal constant ALL_SCOPES = 0x1FFF;
+    uint256 internal constant POOL_SIZE = 12;
+    uint8 internal constant GRANT = 0;
+    uint8 internal constant REVOKE = 1;
+    uint8 internal constant CANCEL = 2;
 
     struct Model {
         uint64 scopes;
         uint40 expiry;
+        uint8 purpose;
         uint32 counter;
+        uint40 grantedAt;
+        uint40 revokedBefore;
+        bool signed; // the live grant came from a signature (else from a direct grant)
+    }
+
+    /// @dev A signed message not yet relayed, or relayed and kept for replays.
+    struct Signed {
+        uint8 kind;
+        address patient;
+        uint256 grantee;
+        uint64 scopes;
+        uint8 purpose;
+        uint40 expiry;
+        uint32 counter;
+        uint256 issuedAt;
+        uint256 deadline;
+        bytes signature;
+        uint256 cancelsAtSigning; // cancels relayed on the pair when this was signed
+        bool relayed;
     }
 
     ConsentRegistry internal immutable registry;
     HospitalDirectory internal immutable directory;
     address internal immutable admin;
-    address internal immutable relayer;
+    address internal immutable nodeA;
+    address internal immutable nodeB;
     uint32 internal immutable hospitalB;
 
     uint256[] internal patientKeys;
     address[] public patients;
     uint256[] public grantees;
+    mapping(uint256 grantee => bool) public known;
     mapping(address patient => mapping(uint256 grantee => Model)) internal model;
+    mapping(address patient => mapping(uint256 grantee => uint256)) internal cancels;
+    Signed[] internal pool;
+    uint256 internal poolWrites;
 
     bool public hospitalBActive = true;
     bool public counterWentBackwards;
-    bool public replaySucceeded;
+    bool public revokedSignatureRelayed;
+    bool public cancelledSignatureRelayed;
+    bool public revokeLeftACoveredGrant;
+    bool public directRevokeLeftAGrant;
+    bool public revokedBeforeWentBackwards;
+    bool public replayedGrantAccepted;
+    bool public replayedCancelAccepted;
+    bool public replayedRevokeAccepted;
     bool public unexpectedOutcome;
-
-    // the last signature that was accepted, for replays
-    bool internal haveLast;
-    bool internal lastWasGrant;
-    IConsentRegistry.Grant internal lastGrant;
-    address internal lastPatient;
-    uint256 internal lastGrantee;
-    uint32 internal lastCounter;
-    uint256 internal lastDeadline;
-    bytes internal lastSignature;
+    uint256 public relayedGrants;
+    uint256 public refusedGrants;
+    uint256 public relayedRevokesAndCancels;
 
     constructor(
         ConsentRegistry registry_,
         HospitalDirectory directory_,
         address admin_,
-        address relayer_,
+        address nodeA_,
+        address nodeB_,
         uint32 hospitalB_,
         uint256[] memory patientKeys_,
-        uint256[] memory grantees_
+        uint256[] memory grantees_,
+        bool[] memory known_
     ) {
         registry = registry_;
         directory = directory_;
         admin = admin_;
-        relayer = relayer_;
+        nodeA = nodeA_;
+        nodeB = nodeB_;
         hospitalB = hospitalB_;
         patientKeys = patientKeys_;
         for (uint256 i = 0; i < patientKeys_.length; i++) {
             patients.push(vm.addr(patientKeys_[i]));
         }
         grantees = grantees_;
+        for (uint256 i = 0; i < grantees_.length; i++) {
+            known[grantees_[i]] = known_[i];
+        }
     }
 
     // ---- views for the invariants
@@ -89,7 +130,7 @@ contract ConsentHandler {
         }
     }
 
-    // ---- actions
+    // ---- direct actions
 
     function grant(uint256 patientSeed, uint256 granteeSeed, uint64 scopes, uint32 life) external {
         (, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
@@ -97,101 +138,86 @@ contract ConsentHandler {
         uint40 expiry = uint40(block.timestamp + 1 + life % 20 days);
         vm.prank(patient);
         try registry.grant(grantee, scopes, uint8(life % 5), expiry) {
-            _applyGrant(patient, grantee, scopes, expiry);
+            if (!known[grantee]) unexpectedOutcome = true;
+            _applyGrant(patient, grantee, scopes, uint8(life % 5), expiry, block.timestamp, false);
         } catch {
-            unexpectedOutcome = true;
-        }
-    }
-
-    function grantBySig(uint256 patientSeed, uint256 granteeSeed, uint64 scopes, uint32 life) external {
-        (uint256 key, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
-        IConsentRegistry.Grant memory g = IConsentRegistry.Grant({
-            scopes: uint64(1 + scopes % ALL_SCOPES),
-            expiry: uint40(block.timestamp + 1 + life % 20 days),
-            purpose: uint8(life % 5),
-            counter: model[patient][grantee].counter
-        });
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes memory signature = _signGrant(key, patient, grantee, g, deadline);
-        if (_relayGrant(patient, grantee, g, deadline, signature)) {
-            _applyGrant(patient, grantee, g.scopes, g.expiry);
-            _remember(true, g, patient, grantee, g.counter, deadline, signature);
-        } else {
-            unexpectedOutcome = true;
-        }
-    }
-
-    function _signGrant(
-        uint256 key,
-        address patient,
-        uint256 grantee,
-        IConsentRegistry.Grant memory g,
-        uint256 deadline
-    ) internal view returns (bytes memory) {
-        bytes32 digest = registry.grantDigest(patient, grantee, g.scopes, g.purpose, g.expiry, g.counter, deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
-        return abi.encodePacked(r, s, v);
-    }
-
-    function _relayGrant(
-        address patient,
-        uint256 grantee,
-        IConsentRegistry.Grant memory g,
-        uint256 deadline,
-        bytes memory signature
-    ) internal returns (bool) {
-        vm.prank(relayer);
-        try registry.grantBySig(patient, grantee, g.scopes, g.purpose, g.expiry, g.counter, deadline, signature) {
-            return true;
-        } catch {
-            return false;
+            if (known[grantee]) unexpectedOutcome = true;
         }
     }
 
     function revoke(uint256 patientSeed, uint256 granteeSeed) external {
         (, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
-        bool expectSuccess = model[patient][grantee].scopes != 0;
         vm.prank(patient);
+        uint256 covers = _coversNow(patient, grantee);
         try registry.revoke(grantee) {
-            if (!expectSuccess) unexpectedOutcome = true;
-            _applyRevoke(patient, grantee);
+            _applyRevoke(patient, grantee, covers, false);
+            _checkDirectEnded(patient, grantee);
         } catch {
-            if (expectSuccess) unexpectedOutcome = true;
+            unexpectedOutcome = true;
         }
     }
 
-    function revokeBySig(uint256 patientSeed, uint256 granteeSeed) external {
+    function cancel(uint256 patientSeed, uint256 granteeSeed) external {
+        (, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
+        vm.prank(patient);
+        uint256 covers = _coversNow(patient, grantee);
+        try registry.cancel(grantee) {
+            _applyRevoke(patient, grantee, covers, true);
+            _checkDirectEnded(patient, grantee);
+        } catch {
+            unexpectedOutcome = true;
+        }
+    }
+
+    // ---- signed actions: sign now, relay now or keep for later
+
+    function signGrant(
+        uint256 patientSeed,
+        uint256 granteeSeed,
+        uint64 scopes,
+        uint32 life,
+        uint256 timing,
+        bool relayNow,
+        bool viaNodeB
+    ) external {
         (uint256 key, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
-        bool expectSuccess = model[patient][grantee].scopes != 0;
-        uint32 counter = model[patient][grantee].counter;
-        uint256 deadline = block.timestamp;
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, registry.revokeDigest(patient, grantee, counter, deadline));
-        bytes memory signature = abi.encodePacked(r, s, v);
-        try registry.revokeBySig(patient, grantee, counter, deadline, signature) {
-            if (!expectSuccess) unexpectedOutcome = true;
-            _applyRevoke(patient, grantee);
-            _remember(false, lastGrant, patient, grantee, counter, deadline, signature);
-        } catch {
-            if (expectSuccess) unexpectedOutcome = true;
-        }
+        (uint256 issuedAt, uint256 deadline) = _timing(timing);
+        Signed memory s = Signed({
+            kind: GRANT,
+            patient: patient,
+            grantee: grantee,
+            scopes: uint64(1 + scopes % ALL_SCOPES),
+            purpose: uint8(life % 5),
+            expiry: uint40(block.timestamp + 1 + life % 20 days),
+            counter: model[patient][grantee].counter,
+            issuedAt: issuedAt,
+            deadline: deadline,
+            signature: "",
+            cancelsAtSigning: cancels[patient][grantee],
+            relayed: false
+        });
+        s.signature = _sign(
+            key, registry.grantDigest(patient, grantee, s.scopes, s.purpose, s.expiry, s.counter, issuedAt, deadline)
+        );
+        _keepAndMaybeRelay(s, relayNow, viaNodeB);
     }
 
-    function replayLastSignature() external {
-        if (!haveLast) return;
-        if (lastDeadline < block.timestamp) vm.warp(lastDeadline); // keep the deadline valid: only the counter may stop it
-        bool ok;
-        if (lastWasGrant) {
-            ok = _relayGrant(lastPatient, lastGrantee, lastGrant, lastDeadline, lastSignature);
-        } else {
-            try registry.revokeBySig(lastPatient, lastGrantee, lastCounter, lastDeadline, lastSignature) {
-                ok = true;
-            } catch {}
-        }
-        if (ok) replaySucceeded = true;
+    function signRevoke(uint256 patientSeed, uint256 granteeSeed, uint256 timing, bool relayNow) external {
+        _signRevokeOrCancel(REVOKE, patientSeed, granteeSeed, timing, relayNow);
+    }
+
+    function signCancel(uint256 patientSeed, uint256 granteeSeed, uint256 timing, bool relayNow) external {
+        _signRevokeOrCancel(CANCEL, patientSeed, granteeSeed, timing, relayNow);
+    }
+
+    /// @dev Relays (or replays) a kept signature, whatever has happened since it was signed.
+    function relayKept(uint256 index, bool viaNodeB) external {
+        if (pool.length == 0) return;
+        _relay(index % pool.length, viaNodeB);
     }
 
     function warp(uint32 seconds_) external {
-        vm.warp(block.timestamp + seconds_ % 10 days);
+        vm.warp(block.timestamp + seconds_ % 2 days);
     }
 
     function toggleHospitalB() external {
@@ -205,51 +231,175 @@ contract ConsentHandler {
 
     // ---- helpers
 
+    function _signRevokeOrCancel(uint8 kind, uint256 patientSeed, uint256 granteeSeed, uint256 timing, bool relayNow)
+        internal
+    {
+        (uint256 key, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
+        (uint256 issuedAt, uint256 deadline) = _timing(timing);
+        bytes32 digest = kind == REVOKE
+            ? registry.revokeDigest(patient, grantee, issuedAt, deadline)
+            : registry.cancelDigest(patient, grantee, issuedAt, deadline);
+        Signed memory s = Signed({
+            kind: kind,
+            patient: patient,
+            grantee: grantee,
+            scopes: 0,
+            purpose: 0,
+            expiry: 0,
+            counter: 0,
+            issuedAt: issuedAt,
+            deadline: deadline,
+            signature: _sign(key, digest),
+            cancelsAtSigning: cancels[patient][grantee],
+            relayed: false
+        });
+        _keepAndMaybeRelay(s, relayNow, false);
+    }
+
+    /// @dev Mostly signed within the last three hours, one in eight up to the clock skew ahead; valid for one hour to
+    /// three days (always within the 30-day cap).
+    function _timing(uint256 timing) internal view returns (uint256 issuedAt, uint256 deadline) {
+        issuedAt = timing % 8 == 0
+            ? block.timestamp + (timing >> 3) % (registry.MAX_CLOCK_SKEW() + 1)
+            : block.timestamp - (timing >> 3) % 3 hours;
+        deadline = block.timestamp + 1 hours + (timing >> 32) % 3 days;
+    }
+
+    function _keepAndMaybeRelay(Signed memory s, bool relayNow, bool viaNodeB) internal {
+        uint256 index;
+        if (pool.length < POOL_SIZE) {
+            index = pool.length;
+            pool.push(s);
+        } else {
+            index = poolWrites % POOL_SIZE;
+            pool[index] = s;
+        }
+        poolWrites += 1;
+        if (relayNow) _relay(index, viaNodeB);
+    }
+
+    function _relay(uint256 index, bool viaNodeB) internal {
+        Signed storage s = pool[index];
+        if (s.kind == GRANT) {
+            _relayGrant(s, viaNodeB);
+        } else {
+            _relayRevokeOrCancel(s);
+        }
+    }
+
+    function _relayGrant(Signed storage s, bool viaNodeB) internal {
+        Model memory m = model[s.patient][s.grantee];
+        bool expected = (!viaNodeB || hospitalBActive) && s.deadline >= block.timestamp && s.counter == m.counter
+            && s.issuedAt > m.revokedBefore && known[s.grantee] && s.expiry > block.timestamp;
+        vm.prank(viaNodeB ? nodeB : nodeA);
+        try registry.grantBySig(
+            s.patient, s.grantee, s.scopes, s.purpose, s.expiry, s.counter, s.issuedAt, s.deadline, s.signature
+        ) {
+            if (!expected) unexpectedOutcome = true;
+            if (s.relayed) replayedGrantAccepted = true;
+            if (s.issuedAt <= m.revokedBefore) revokedSignatureRelayed = true;
+            if (cancels[s.patient][s.grantee] > s.cancelsAtSigning) cancelledSignatureRelayed = true;
+            s.relayed = true;
+            relayedGrants += 1;
+            _applyGrant(s.patient, s.grantee, s.scopes, s.purpose, s.expiry, s.issuedAt, true);
+        } catch {
+            if (expected) unexpectedOutcome = true;
+            refusedGrants += 1;
+        }
+    }
+
+    function _relayRevokeOrCancel(Signed storage s) internal {
+        Model memory m = model[s.patient][s.grantee];
+        bool cancelling = s.kind == CANCEL;
+        bool expected = s.deadline >= block.timestamp && s.issuedAt > m.revokedBefore;
+        // anyone may relay: the handler itself does
+        bool ok;
+        if (cancelling) {
+            try registry.cancelBySig(s.patient, s.grantee, s.issuedAt, s.deadline, s.signature) {
+                ok = true;
+            } catch {}
+        } else {
+            try registry.revokeBySig(s.patient, s.grantee, s.issuedAt, s.deadline, s.signature) {
+                ok = true;
+            } catch {}
+        }
+        if (ok != expected) unexpectedOutcome = true;
+        if (!ok) return;
+        if (s.relayed) {
+            if (cancelling) replayedCancelAccepted = true;
+            else replayedRevokeAccepted = true;
+        }
+        s.relayed = true;
+        relayedRevokesAndCancels += 1;
+        _applyRevoke(s.patient, s.grantee, s.issuedAt, cancelling);
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
     function _pick(uint256 patientSeed, uint256 granteeSeed) internal view returns (uint256, address, uint256) {
         uint256 p = patientSeed % patients.length;
         return (patientKeys[p], patients[p], grantees[granteeSeed % grantees.length]);
     }
 
-    function _applyGrant(address patient, uint256 grantee, uint64 scopes, uint40 expiry) internal {
-        Model storage m = model[patient][grantee];
-        _checkCounter(patient, grantee, m.counter);
-        m.scopes = scopes;
-        m.expiry = expiry;
-        m.counter += 1;
-    }
-
-    function _applyRevoke(address patient, uint256 grantee) internal {
-        Model storage m = model[patient][grantee];
-        _checkCounter(patient, grantee, m.counter);
-        m.scopes = 0;
-        m.expiry = 0;
-        m.counter += 1;
-    }
-
-    /// @dev Called after a successful grant or revoke: the stored counter must be exactly one above the model's.
-    function _checkCounter(address patient, uint256 grantee, uint32 before) internal {
-        uint32 stored = registry.getGrant(patient, grantee).counter;
-        if (stored <= before) counterWentBackwards = true;
-        if (stored != before + 1) unexpectedOutcome = true;
-    }
-
-    function _remember(
-        bool isGrant,
-        IConsentRegistry.Grant memory g,
+    function _applyGrant(
         address patient,
         uint256 grantee,
-        uint32 counter,
-        uint256 deadline,
-        bytes memory signature
+        uint64 scopes,
+        uint8 purpose,
+        uint40 expiry,
+        uint256 grantedAt,
+        bool signed
     ) internal {
-        haveLast = true;
-        lastWasGrant = isGrant;
-        lastGrant = g;
-        lastPatient = patient;
-        lastGrantee = grantee;
-        lastCounter = counter;
-        lastDeadline = deadline;
-        lastSignature = signature;
+        Model storage m = model[patient][grantee];
+        _checkCounter(patient, grantee, m.counter, m.counter + 1);
+        m.scopes = scopes;
+        m.expiry = expiry;
+        m.purpose = purpose;
+        m.counter += 1;
+        m.grantedAt = uint40(grantedAt);
+        m.signed = signed;
+    }
+
+    /// @dev What a direct revoke or cancel now covers, from the model alone: the latest of now, the pair's grantedAt
+    /// (a grant signed up to the clock skew ahead) and its revokedBefore (a signed revoke dated ahead).
+    function _coversNow(address patient, uint256 grantee) internal view returns (uint256 covers) {
+        Model memory m = model[patient][grantee];
+        covers = block.timestamp;
+        if (m.grantedAt > covers) covers = m.grantedAt;
+        if (m.revokedBefore > covers) covers = m.revokedBefore;
+    }
+
+    /// @dev After a direct revoke or cancel the pair has no grant at all, whatever it had.
+    function _checkDirectEnded(address patient, uint256 grantee) internal {
+        if (registry.getGrant(patient, grantee).scopes != 0) directRevokeLeftAGrant = true;
+    }
+
+    /// @dev The v2 rule, applied independently of the contract, then checked against what it stored.
+    function _applyRevoke(address patient, uint256 grantee, uint256 issuedAt, bool cancelling) internal {
+        Model storage m = model[patient][grantee];
+        _checkCounter(patient, grantee, m.counter, cancelling ? m.counter + 1 : m.counter);
+        if (registry.getGrant(patient, grantee).revokedBefore < m.revokedBefore) revokedBeforeWentBackwards = true;
+        if (m.scopes != 0 && m.grantedAt <= issuedAt) {
+            (m.scopes, m.expiry, m.purpose, m.signed) = (0, 0, 0, false);
+        }
+        if (issuedAt > m.revokedBefore) m.revokedBefore = uint40(issuedAt);
+        if (cancelling) {
+            m.counter += 1;
+            cancels[patient][grantee] += 1;
+        }
+        IConsentRegistry.Grant memory stored = registry.getGrant(patient, grantee);
+        // a revoke or cancel never leaves a grant signed (or made) at or before it
+        if (stored.scopes != 0 && stored.grantedAt <= issuedAt) revokeLeftACoveredGrant = true;
+    }
+
+    /// @dev Called after a successful action: the stored counter must be exactly the model's next one.
+    function _checkCounter(address patient, uint256 grantee, uint32 before, uint32 next) internal {
+        uint32 stored = registry.getGrant(patient, grantee).counter;
+        if (stored < before) counterWentBackwards = true;
+        if (stored != next) unexpectedOutcome = true;
     }
 }
 
@@ -265,12 +415,20 @@ contract ConsentRegistryInvariantTest is Fixture {
         keys[0] = patientKey;
         keys[1] = patient2Key;
         keys[2] = 0xBA7E19;
+        bool[] memory known = new bool[](6);
         grantees.push(practitionerGrantee(drA));
+        known[0] = true;
         grantees.push(practitionerGrantee(drB));
-        grantees.push(practitionerGrantee(adminA));
+        known[1] = true;
+        grantees.push(practitionerGrantee(adminA)); // a hospital admin: never a grantee
+        known[2] = false;
         grantees.push(hospitalGrantee(hospitalA));
+        known[3] = true;
         grantees.push(hospitalGrantee(hospitalB));
-        handler = new ConsentHandler(registry, directory, admin, nodeA, hospitalB, keys, grantees);
+        known[4] = true;
+        grantees.push(hospitalGrantee(3)); // never registered
+        known[5] = false;
+        handler = new ConsentHandler(registry, directory, admin, nodeA, nodeB, hospitalB, keys, grantees, known);
         practitioners = [drA, drA2, drB, adminA, stranger];
     }
 
@@ -292,9 +450,18 @@ contract ConsentRegistryInvariantTest is Fixture {
         _checkDeadHospitalGrantsNeverAuthorize();
     }
 
-    function invariant_grantCountersNeverDecreaseAndSignaturesNeverReplay() public view {
-        _checkStoredGrantsMatchModelAndCountersNeverDecrease();
-        assertFalse(handler.replaySucceeded(), "replayed signature accepted");
+    function invariant_noGrantSignedAtOrBeforeTheLatestRevokeOrCancelIsEverActive() public view {
+        _checkStoredPairsMatchModel();
+        _checkNoActiveSignedGrantAtOrBeforeRevokedBefore();
+        assertFalse(handler.counterWentBackwards(), "counter went backwards");
+        assertFalse(handler.revokedSignatureRelayed(), "a grant signed at or before a revoke or cancel relayed");
+        assertFalse(handler.cancelledSignatureRelayed(), "a cancelled grant signature relayed");
+        assertFalse(handler.revokeLeftACoveredGrant(), "a revoke or cancel left a grant it covers");
+        assertFalse(handler.replayedGrantAccepted(), "a grant signature relayed twice");
+        assertFalse(handler.replayedCancelAccepted(), "a cancel signature relayed twice");
+        assertFalse(handler.replayedRevokeAccepted(), "a revoke signature relayed twice");
+        assertFalse(handler.directRevokeLeftAGrant(), "a direct revoke or cancel left a grant");
+        assertFalse(handler.revokedBeforeWentBackwards(), "revokedBefore went backwards");
         assertFalse(handler.unexpectedOutcome(), "an action succeeded or failed against the model");
     }
 
@@ -311,7 +478,7 @@ contract ConsentRegistryInvariantTest is Fixture {
     }
 
     /// @dev isAuthorized equals the model: an active practitioner, and a live (unrevoked, unexpired) direct or
-    /// hospital grant with the category's bit. So a revoked or expired grant never authorizes by itself.
+    /// hospital grant with the category's bit. So a revoked, cancelled or expired grant never authorizes by itself.
     function _checkIsAuthorizedAgreesWithModel() internal view {
         uint256 patients = handler.patientCount();
         ConsentHandler.Model memory none;
@@ -334,7 +501,7 @@ contract ConsentRegistryInvariantTest is Fixture {
         }
     }
 
-    /// @dev A revoked or expired hospital grant never authorizes the hospital.
+    /// @dev A revoked, cancelled or expired hospital grant never authorizes the hospital.
     function _checkDeadHospitalGrantsNeverAuthorize() internal view {
         uint256 patients = handler.patientCount();
         for (uint256 p = 0; p < patients; p++) {
@@ -354,10 +521,8 @@ contract ConsentRegistryInvariantTest is Fixture {
         }
     }
 
-    /// @dev The handler checks after every grant or revoke that the stored counter rose by exactly one; here every
-    /// stored grant must equal the model, whose counters only ever increase.
-    function _checkStoredGrantsMatchModelAndCountersNeverDecrease() internal view {
-        assertFalse(handler.counterWentBackwards(), "counter went backwards");
+    /// @dev Every stored pair equals the model built from the v2 rules.
+    function _checkStoredPairsMatchModel() internal view {
         uint256 patients = handler.patientCount();
         for (uint256 p = 0; p < patients; p++) {
             address patient_ = handler.patients(p);
@@ -366,7 +531,26 @@ contract ConsentRegistryInvariantTest is Fixture {
                 IConsentRegistry.Grant memory stored = registry.getGrant(patient_, grantees[g]);
                 assertEq(stored.scopes, models[g].scopes, "scopes");
                 assertEq(stored.expiry, models[g].expiry, "expiry");
+                assertEq(stored.purpose, models[g].purpose, "purpose");
                 assertEq(stored.counter, models[g].counter, "counter");
+                assertEq(stored.revokedBefore, models[g].revokedBefore, "revokedBefore");
+                // kept after the grant ends: a direct revoke or cancel reads it
+                assertEq(stored.grantedAt, models[g].grantedAt, "grantedAt");
+            }
+        }
+    }
+
+    /// @dev A live grant that came from a signature was signed after the pair's latest revoke or cancel.
+    function _checkNoActiveSignedGrantAtOrBeforeRevokedBefore() internal view {
+        uint256 patients = handler.patientCount();
+        for (uint256 p = 0; p < patients; p++) {
+            address patient_ = handler.patients(p);
+            ConsentHandler.Model[] memory models = handler.modelsOf(patient_);
+            for (uint256 g = 0; g < grantees.length; g++) {
+                if (!models[g].signed) continue;
+                IConsentRegistry.Grant memory stored = registry.getGrant(patient_, grantees[g]);
+                if (stored.scopes == 0) continue;
+                assertTrue(stored.grantedAt > stored.revokedBefore, "live signed grant not newer than revokedBefore");
             }
         }
     }

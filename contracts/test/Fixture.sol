@@ -332,9 +332,7 @@ abstract contract Fixture is Assertions {
         internal
     {
         vm.prank(node);
-        registry.linkBySig(
-            l.patient, l.patientIdHash, l.counter, l.issuedAt, l.deadline, signature, previousSignature
-        );
+        registry.linkBySig(l.patient, l.patientIdHash, l.counter, l.issuedAt, l.deadline, signature, previousSignature);
     }
 
     /// @dev Patient grants directly (the prank applies to the registry call only).

@@ -7,9 +7,10 @@ import {IHospitalDirectory} from "../src/IHospitalDirectory.sol";
 
 /// @notice One representative call per measured function, each a top-level call (its own transaction under
 /// `forge test --gas-report`), so that `forge test --gas-report --match-path test/GasScenarios.t.sol` gives clean
-/// figures: first anchor of a root, first grant of a patient–hospital pair, revoke and cancel of a live grant, first
-/// signed grant, signed revoke and signed cancel of a live grant, first link of a hospital's Patient, registration of
-/// a hospital, addition of a new staff member, a break-glass declaration. Cancels of pairs never touched before (the
+/// figures: first anchor of a root; first grant of a patient–hospital and of a patient–practitioner pair; revoke and
+/// cancel of a live grant; first signed grant to a hospital and to a practitioner; signed revoke and signed cancel of
+/// a live grant; first link of a hospital's Patient; registration of a hospital; addition of a new staff member;
+/// break-glass declarations (the practitioner's first opens its window). Cancels of pairs never touched before (the
 /// slot's first write) are measured separately, in `GasScenariosFreshPairCancelTest`.
 contract GasScenariosTest is Fixture {
     uint256 internal constant N = 5;
@@ -72,7 +73,7 @@ contract GasScenariosTest is Fixture {
     function test_gas_grantBySigThenCancelBySigFreshPairs() public {
         for (uint256 i = 0; i < N; i++) {
             uint256 key = 0x2100 + i;
-            GrantMsg memory g = grantMsg(vm.addr(key), hospitalGrantee(hospitalB), 0x0FFF);
+            GrantMsg memory g = grantMsg(vm.addr(key), practitionerGrantee(drB), 0x0FFF);
             g.expiry = inDays(365);
             relayGrant(nodeB, g, signGrant(key, g));
         }
@@ -81,11 +82,11 @@ contract GasScenariosTest is Fixture {
             uint256 key = 0x2100 + i;
             address signer = vm.addr(key);
             uint256 deadline = block.timestamp + 1 hours;
-            bytes memory sig = signCancel(key, signer, hospitalGrantee(hospitalB), block.timestamp, deadline);
+            bytes memory sig = signCancel(key, signer, practitionerGrantee(drB), block.timestamp, deadline);
             vm.prank(stranger);
-            registry.cancelBySig(signer, hospitalGrantee(hospitalB), block.timestamp, deadline, sig);
+            registry.cancelBySig(signer, practitionerGrantee(drB), block.timestamp, deadline, sig);
         }
-        assertEq(registry.getGrant(vm.addr(0x2100), hospitalGrantee(hospitalB)).counter, 2, "granted and cancelled");
+        assertEq(registry.getGrant(vm.addr(0x2100), practitionerGrantee(drB)).counter, 2, "granted and cancelled");
     }
 
     function test_gas_linkBySigFirstLinks() public {
@@ -94,7 +95,9 @@ contract GasScenariosTest is Fixture {
             LinkMsg memory l = linkMsg(vm.addr(key), hospitalA, keccak256(abi.encode("salt", "patient", i)));
             relayLink(nodeA, l, signLink(key, l), "");
         }
-        assertEq(registry.linkOf(hospitalA, keccak256(abi.encode("salt", "patient", 0))).patient, vm.addr(0x2200), "linked");
+        assertEq(
+            registry.linkOf(hospitalA, keccak256(abi.encode("salt", "patient", 0))).patient, vm.addr(0x2200), "linked"
+        );
     }
 
     function test_gas_registerHospitals() public {

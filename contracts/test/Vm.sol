@@ -20,8 +20,6 @@ interface Vm {
     function toString(address value) external pure returns (string memory);
     function toString(bytes32 value) external pure returns (string memory);
     function toString(bool value) external pure returns (string memory);
-    function skip(bool skipTest, string calldata reason) external;
-    function envOr(string calldata name, bool defaultValue) external view returns (bool value);
 }
 
 Vm constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));

@@ -14,3 +14,9 @@ ALTER TABLE anchor_batches ADD COLUMN padding bytea;
 -- A root is unique per hospital on chain, and so here.
 ALTER TABLE anchor_batches DROP CONSTRAINT anchor_batches_root_key;
 ALTER TABLE anchor_batches ADD CONSTRAINT anchor_batches_hospital_root_key UNIQUE (hospital_id, root);
+
+-- A batch whose leaves (its manifest) do not make its root, so its rows were changed: the anchorer never anchors it
+-- and goes on with the next; $verify names its versions.
+ALTER TABLE anchor_batches ADD COLUMN refused_at timestamptz;
+DROP INDEX anchor_batches_unconfirmed;
+CREATE INDEX anchor_batches_unconfirmed ON anchor_batches (id) WHERE NOT anchored AND refused_at IS NULL;

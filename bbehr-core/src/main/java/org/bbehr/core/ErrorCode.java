@@ -31,6 +31,8 @@ public enum ErrorCode {
     DIRECTORY_ZERO_ADDRESS("EHR-2105", "HospitalDirectoryZeroAddress"),
     DIRECTORY_INVALID_VALUE("EHR-2106", "HospitalDirectoryInvalidValue"),
     DIRECTORY_NOT_STAFF("EHR-2107", "HospitalDirectoryNotStaff"),
+    DIRECTORY_INVALID_KEY("EHR-2108", "HospitalDirectoryInvalidKey"),
+    DIRECTORY_INVALID_ENDPOINT("EHR-2109", "HospitalDirectoryInvalidEndpoint"),
     CONSENT_UNAUTHORIZED("EHR-2201", "ConsentRegistryUnauthorized"),
     CONSENT_INVALID_GRANTEE("EHR-2202", "ConsentRegistryInvalidGrantee"),
     CONSENT_INVALID_SCOPES("EHR-2203", "ConsentRegistryInvalidScopes"),
@@ -54,6 +56,14 @@ public enum ErrorCode {
     ADMIN_INSUFFICIENT_DELAY("EHR-2403", "TimelockInsufficientDelay"),
     ADMIN_UNEXECUTED_PREDECESSOR("EHR-2404", "TimelockUnexecutedPredecessor"),
     ADMIN_CALL_FAILED("EHR-2405", "FailedCall"),
+    ADMIN_MULTISIG_UNAUTHORIZED("EHR-2410", "MultisigUnauthorized"),
+    ADMIN_MULTISIG_INVALID_CONFIG("EHR-2411", "MultisigInvalidConfig"),
+    ADMIN_MULTISIG_UNKNOWN_PROPOSAL("EHR-2412", "MultisigUnknownProposal"),
+    ADMIN_MULTISIG_ALREADY_APPROVED("EHR-2413", "MultisigAlreadyApproved"),
+    ADMIN_MULTISIG_NOT_ENOUGH_APPROVALS("EHR-2414", "MultisigNotEnoughApprovals"),
+    ADMIN_MULTISIG_ALREADY_EXECUTED("EHR-2415", "MultisigAlreadyExecuted"),
+    ADMIN_MULTISIG_CALL_FAILED("EHR-2416", "MultisigCallFailed"),
+    ADMIN_MULTISIG_INVALID_TARGET("EHR-2417", "MultisigInvalidTarget"),
 
     // 5xxx: records
     RECORD_NOT_FOUND("EHR-5001", null),

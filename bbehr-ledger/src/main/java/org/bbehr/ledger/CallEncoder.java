@@ -44,6 +44,16 @@ final class CallEncoder {
                     contracts.directory().getContractAddress(), BigInteger.ZERO,
                     Numeric.hexStringToByteArray(directoryData(execute.call())), new byte[32],
                     execute.salt().toArray(), BigInteger.ZERO));
+            case LedgerCall.Propose propose -> multisig(contracts.multisig().propose(
+                    contracts.timelock().getContractAddress(), Numeric.hexStringToByteArray(
+                            contracts.timelock().schedule(contracts.directory().getContractAddress(), BigInteger.ZERO,
+                                    Numeric.hexStringToByteArray(directoryData(propose.call())), new byte[32],
+                                    propose.salt().toArray(), BigInteger.valueOf(propose.delaySeconds()))
+                                    .encodeFunctionCall())));
+            case LedgerCall.Approve approve -> multisig(contracts.multisig().approve(
+                    BigInteger.valueOf(approve.proposalId())));
+            case LedgerCall.ExecuteProposal execute -> multisig(contracts.multisig().execute(
+                    BigInteger.valueOf(execute.proposalId())));
             case Grant grant -> consent(contracts.consent().grant(grant.grantee().key(),
                     BigInteger.valueOf(grant.scopes()), BigInteger.valueOf(grant.purpose().code()),
                     BigInteger.valueOf(grant.expiry().getEpochSecond())));
@@ -75,6 +85,10 @@ final class CallEncoder {
                     BigInteger.valueOf(rotate.hospitalId()), rotate.newNode().value());
             case AddStaff add -> directory.addStaff(add.staff().value(), BigInteger.valueOf(add.role().ordinal()));
             case RemoveStaff remove -> directory.removeStaff(remove.staff().value());
+            case LedgerCall.SetExchangeEndpoint endpoint -> directory.setExchangeEndpoint(endpoint.endpoint());
+            case LedgerCall.SetKeys keys -> directory.setKeys(
+                    BigInteger.valueOf(keys.signingKey().type().ordinal()), keys.signingKey().bytes(),
+                    BigInteger.valueOf(keys.encryptionKey().type().ordinal()), keys.encryptionKey().bytes());
         };
         return function.encodeFunctionCall();
     }
@@ -99,6 +113,10 @@ final class CallEncoder {
 
     private Encoded consent(RemoteFunctionCall<?> function) {
         return new Encoded(contracts.consent().getContractAddress(), function.encodeFunctionCall());
+    }
+
+    private Encoded multisig(RemoteFunctionCall<?> function) {
+        return new Encoded(contracts.multisig().getContractAddress(), function.encodeFunctionCall());
     }
 
     private Encoded timelock(RemoteFunctionCall<?> function) {

@@ -10,6 +10,7 @@ import org.bbehr.core.crypto.Hex;
 import org.bbehr.core.crypto.Keccak;
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.ConsortiumMultisig;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
 import org.bbehr.ledger.contracts.TimelockController;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -37,15 +39,40 @@ public final class ContractDeployer {
     /**
      * Who administers the consortium.
      *
-     * @param admins the addresses that may propose and execute consortium-admin calls
-     * @param minDelaySeconds the timelock's delay between proposing and executing
+     * @param admins the hospitals' admin addresses: the multisig's owners, or with a threshold of 1 (only
+     *     {@code bbehr dev}) the timelock's proposers and executors themselves
+     * @param minDelaySeconds the timelock's delay between scheduling and executing
+     * @param threshold how many admins must approve a consortium-admin call (k of n)
      */
-    public record Consortium(List<Address> admins, long minDelaySeconds) {
+    public record Consortium(List<Address> admins, long minDelaySeconds, int threshold) {
         public Consortium {
             if (admins.isEmpty()) {
                 throw new BbehrException(ErrorCode.INVALID_INPUT, "the consortium needs at least one admin");
             }
+            if (threshold < 1 || threshold > admins.size() || admins.stream().distinct().count() != admins.size()) {
+                throw new BbehrException(ErrorCode.INVALID_INPUT, "the consortium's threshold must be between 1 and its"
+                        + " " + admins.size() + " distinct admins, not " + threshold);
+            }
             admins = List.copyOf(admins);
+        }
+
+        /** The single-key consortium of {@code bbehr dev}: one admin, no delay, no multisig. */
+        public static Consortium singleKey(Address admin) {
+            return new Consortium(List.of(admin), 0, 1);
+        }
+
+        /**
+         * Refuses what only {@code bbehr dev} may run: a consortium without a k-of-n approval (k at least 2) in front
+         * of the timelock, or without a delay.
+         */
+        public void requireGoverned() {
+            if (threshold < 2 || minDelaySeconds <= 0) {
+                throw new BbehrException(ErrorCode.INVALID_INPUT, "a consortium needs a k-of-n approval (k >= 2) in"
+                        + " front of its timelock and a delay, so that no single key can register, suspend or rotate"
+                        + " a hospital: give two or more --admin addresses, --threshold K (2 <= K <= admins) and"
+                        + " --min-delay SECONDS > 0 (only bbehr dev runs a single-key consortium); got " + admins.size()
+                        + " admin(s), threshold " + threshold + ", delay " + minDelaySeconds + " s");
+            }
         }
     }
 
@@ -60,10 +87,21 @@ public final class ContractDeployer {
             var sender = new TransactionSender(web3j, rpc, deployer, chainId, config, new RevertDecoder());
             List<org.web3j.abi.datatypes.Address> admins = consortium.admins().stream()
                     .map(a -> new org.web3j.abi.datatypes.Address(a.value())).toList();
+            Address multisig = Address.ZERO;
+            List<org.web3j.abi.datatypes.Address> proposers = admins;
+            List<org.web3j.abi.datatypes.Address> executors = admins;
+            if (consortium.threshold() >= 2) {
+                // the multisig is the only proposer (and canceller); a ready operation may be executed by anyone
+                multisig = Address.of(create(sender, ConsortiumMultisig.BINARY, List.of(
+                        new DynamicArray<>(org.web3j.abi.datatypes.Address.class, admins),
+                        new Uint16(consortium.threshold()))).getContractAddress());
+                proposers = List.of(new org.web3j.abi.datatypes.Address(multisig.value()));
+                executors = List.of(new org.web3j.abi.datatypes.Address(Address.ZERO.value()));
+            }
             TransactionReceipt timelock = create(sender, TimelockController.BINARY, List.of(
                     new Uint256(consortium.minDelaySeconds()),
-                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, admins),
-                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, admins),
+                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, proposers),
+                    new DynamicArray<>(org.web3j.abi.datatypes.Address.class, executors),
                     new org.web3j.abi.datatypes.Address(Address.ZERO.value())));
             Address timelockAddress = Address.of(timelock.getContractAddress());
             Address directory = Address.of(create(sender, HospitalDirectory.BINARY,
@@ -72,7 +110,7 @@ public final class ContractDeployer {
             Address consent = Address.of(create(sender, ConsentRegistry.BINARY, directoryArgument).getContractAddress());
             Address anchor = Address.of(create(sender, RecordAnchor.BINARY, directoryArgument).getContractAddress());
             Deployment deployment = new Deployment(chainId, timelockAddress, directory, consent, anchor,
-                    timelock.getBlockNumber().longValueExact(), fingerprint());
+                    timelock.getBlockNumber().longValueExact(), fingerprint(), multisig);
             log.info("deployed the consortium contracts on chain {}: directory {}, consent {}, anchor {}",
                     chainId, directory, consent, anchor);
             return deployment;
@@ -87,8 +125,9 @@ public final class ContractDeployer {
      * is told apart from this build's.
      */
     public static String fingerprint() {
-        return Keccak.hash(Hex.decode(TimelockController.BINARY), Hex.decode(HospitalDirectory.BINARY),
-                Hex.decode(ConsentRegistry.BINARY), Hex.decode(RecordAnchor.BINARY)).toHex();
+        return Keccak.hash(Hex.decode(ConsortiumMultisig.BINARY), Hex.decode(TimelockController.BINARY),
+                Hex.decode(HospitalDirectory.BINARY), Hex.decode(ConsentRegistry.BINARY),
+                Hex.decode(RecordAnchor.BINARY)).toHex();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.bbehr.ledger;
 
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.ConsortiumMultisig;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
 import org.bbehr.ledger.contracts.TimelockController;
@@ -17,7 +18,8 @@ record ContractSet(
         TimelockController timelock,
         HospitalDirectory directory,
         ConsentRegistry consent,
-        RecordAnchor anchor) {
+        RecordAnchor anchor,
+        ConsortiumMultisig multisig) {
 
     static ContractSet load(Web3j web3j, Deployment deployment, String from) {
         var readOnly = new ReadonlyTransactionManager(web3j, from);
@@ -26,6 +28,7 @@ record ContractSet(
                 TimelockController.load(deployment.consortiumAdmin().value(), web3j, readOnly, gas),
                 HospitalDirectory.load(deployment.hospitalDirectory().value(), web3j, readOnly, gas),
                 ConsentRegistry.load(deployment.consentRegistry().value(), web3j, readOnly, gas),
-                RecordAnchor.load(deployment.recordAnchor().value(), web3j, readOnly, gas));
+                RecordAnchor.load(deployment.recordAnchor().value(), web3j, readOnly, gas),
+                ConsortiumMultisig.load(deployment.multisig().value(), web3j, readOnly, gas));
     }
 }

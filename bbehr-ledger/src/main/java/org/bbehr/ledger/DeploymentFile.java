@@ -34,7 +34,8 @@ public final class DeploymentFile {
                     Address.of(required(json, "consentRegistry").asText()),
                     Address.of(required(json, "recordAnchor").asText()),
                     required(json, "deployBlock").asLong(),
-                    json.path("contracts").asText(""));
+                    json.path("contracts").asText(""),
+                    Address.of(json.path("multisig").asText(Address.ZERO.value())));
         } catch (IOException e) {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "the deployment file " + file
                     + " is not valid JSON: " + e.getMessage(), e);
@@ -51,6 +52,7 @@ public final class DeploymentFile {
                 .put("recordAnchor", deployment.recordAnchor().value())
                 .put("deployBlock", deployment.deployBlock())
                 .put("contracts", deployment.contracts())
+                .put("multisig", deployment.multisig().value())
                 .put("writtenAt", Instant.now().toString());
         try {
             Path parent = file.toAbsolutePath().getParent();

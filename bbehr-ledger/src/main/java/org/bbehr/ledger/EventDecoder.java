@@ -10,12 +10,15 @@ import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.KeyType;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.ledger.LedgerEvent.Position;
 import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.ConsortiumMultisig;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
 import org.web3j.abi.EventEncoder;
@@ -61,6 +64,17 @@ final class EventDecoder {
             var e = HospitalDirectory.getStaffRemovedEventFromLog(log);
             return new LedgerEvent.StaffRemoved(position(log), e.hospitalId.intValue(), Address.of(e.staff));
         });
+        on(HospitalDirectory.EXCHANGEENDPOINTSET_EVENT, directory, log -> {
+            var e = HospitalDirectory.getExchangeEndpointSetEventFromLog(log);
+            return new LedgerEvent.ExchangeEndpointSet(position(log), e.hospitalId.intValue(), e.endpoint);
+        });
+        on(HospitalDirectory.HOSPITALKEYSSET_EVENT, directory, log -> {
+            var e = HospitalDirectory.getHospitalKeysSetEventFromLog(log);
+            return new LedgerEvent.HospitalKeysSet(position(log), e.hospitalId.intValue(),
+                    new HospitalExchange.PublicKey(KeyType.values()[e.signingKeyType.intValue()], e.signingKey),
+                    new HospitalExchange.PublicKey(KeyType.values()[e.encryptionKeyType.intValue()],
+                            e.encryptionKey));
+        });
         on(ConsentRegistry.CONSENTGRANTED_EVENT, consent, log -> {
             var e = ConsentRegistry.getConsentGrantedEventFromLog(log);
             return new LedgerEvent.ConsentGranted(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
@@ -89,6 +103,20 @@ final class EventDecoder {
             return new LedgerEvent.PatientLinked(position(log), e.hospitalId.intValue(), Bytes32.wrap(e.patientIdHash),
                     Address.of(e.patient), previous.equals(Address.ZERO) ? Optional.empty() : Optional.of(previous),
                     e.counter.longValue());
+        });
+        Address multisig = deployment.multisig();
+        on(ConsortiumMultisig.PROPOSED_EVENT, multisig, log -> {
+            var e = ConsortiumMultisig.getProposedEventFromLog(log);
+            return new LedgerEvent.ProposalMade(position(log), e.id.longValueExact(), Address.of(e.proposer));
+        });
+        on(ConsortiumMultisig.APPROVED_EVENT, multisig, log -> {
+            var e = ConsortiumMultisig.getApprovedEventFromLog(log);
+            return new LedgerEvent.ProposalApproved(position(log), e.id.longValueExact(), Address.of(e.owner),
+                    e.approvals.intValue());
+        });
+        on(ConsortiumMultisig.EXECUTED_EVENT, multisig, log -> {
+            var e = ConsortiumMultisig.getExecutedEventFromLog(log);
+            return new LedgerEvent.ProposalExecuted(position(log), e.id.longValueExact());
         });
         on(RecordAnchor.ROOTANCHORED_EVENT, anchor, log -> {
             var e = RecordAnchor.getRootAnchoredEventFromLog(log);

@@ -13,6 +13,7 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Hex;
 import org.bbehr.core.ledger.LedgerRevertException;
 import org.bbehr.ledger.contracts.ConsentRegistry;
+import org.bbehr.ledger.contracts.ConsortiumMultisig;
 import org.bbehr.ledger.contracts.HospitalDirectory;
 import org.bbehr.ledger.contracts.RecordAnchor;
 import org.bbehr.ledger.contracts.TimelockController;
@@ -40,7 +41,8 @@ final class RevertDecoder {
 
     RevertDecoder() {
         for (Class<?> wrapper : List.of(
-                HospitalDirectory.class, ConsentRegistry.class, RecordAnchor.class, TimelockController.class)) {
+                HospitalDirectory.class, ConsentRegistry.class, RecordAnchor.class, TimelockController.class,
+                ConsortiumMultisig.class)) {
             for (Field field : wrapper.getFields()) {
                 if (field.getType() == CustomError.class && Modifier.isStatic(field.getModifiers())) {
                     register((CustomError) read(field));

@@ -19,7 +19,9 @@ import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.Hospital;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.KeyType;
 import org.bbehr.core.directory.StaffMember;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.Deployment;
@@ -152,6 +154,20 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
     }
 
     @Override
+    public HospitalExchange exchangeOf(int hospitalId) {
+        HospitalDirectory.Exchange found = view(contracts.directory(),
+                contracts.directory().exchangeOf(BigInteger.valueOf(hospitalId)));
+        return new HospitalExchange(found.endpoint.isEmpty() ? Optional.empty() : Optional.of(found.endpoint),
+                publicKey(found.signingKeyType, found.signingKey), publicKey(found.encryptionKeyType,
+                        found.encryptionKey));
+    }
+
+    private static Optional<HospitalExchange.PublicKey> publicKey(BigInteger type, byte[] bytes) {
+        KeyType keyType = KeyType.values()[type.intValue()];
+        return keyType == KeyType.NONE ? Optional.empty() : Optional.of(new HospitalExchange.PublicKey(keyType, bytes));
+    }
+
+    @Override
     public OptionalInt findHospitalOfNode(Address node) {
         BigInteger id = view(contracts.directory(), contracts.directory().hospitalOfNode(node.value()));
         return id.signum() == 0 ? OptionalInt.empty() : OptionalInt.of(id.intValueExact());
@@ -257,8 +273,11 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
         EthFilter filter = new EthFilter(
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-                List.of(deployment.hospitalDirectory().value(), deployment.consentRegistry().value(),
-                        deployment.recordAnchor().value()));
+                deployment.hasMultisig()
+                        ? List.of(deployment.hospitalDirectory().value(), deployment.consentRegistry().value(),
+                                deployment.recordAnchor().value(), deployment.multisig().value())
+                        : List.of(deployment.hospitalDirectory().value(), deployment.consentRegistry().value(),
+                                deployment.recordAnchor().value()));
         EthLog response = rpc.send(web3j.ethGetLogs(filter));
         if (response.hasError()) {
             throw new BbehrException(ErrorCode.LEDGER_UNAVAILABLE, "eth_getLogs failed for blocks " + fromBlock + ".."

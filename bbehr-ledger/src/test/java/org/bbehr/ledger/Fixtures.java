@@ -55,6 +55,12 @@ final class Fixtures {
             call("anvil_mine", "0x" + Integer.toHexString(blocks));
         }
 
+        /** Moves the chain's clock on by {@code seconds} and mines a block at the new time. */
+        void advanceTime(long seconds) {
+            call("evm_increaseTime", seconds);
+            mine(1);
+        }
+
         void setAutomine(boolean on) {
             call("evm_setAutomine", on);
         }

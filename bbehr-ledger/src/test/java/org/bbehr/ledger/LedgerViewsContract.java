@@ -1,17 +1,22 @@
 package org.bbehr.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bbehr.ledger.Fixtures.address;
 import static org.bbehr.ledger.Fixtures.newKey;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import org.bbehr.core.ErrorCode;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.KeyType;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.ConsentLedger;
 import org.bbehr.core.ledger.Directory;
@@ -120,6 +125,43 @@ abstract class LedgerViewsContract {
         });
         assertThat(directory().findHospitalOfNode(address(newNode))).hasValue(hospital.id());
         assertThat(directory().findHospitalOfNode(address(hospital.node()))).isEmpty();
+    }
+
+    @Test
+    void exchangeEndpointAndKeysShouldBeFoundAsTheNodeSetAndRotatedThem() {
+        // given
+        Hospital hospital = register("exchange");
+        var signing = new HospitalExchange.PublicKey(KeyType.SECP256K1, fill(33, 2));
+        var encryption = new HospitalExchange.PublicKey(KeyType.X25519, fill(32, 7));
+        assertThat(directory().exchangeOf(hospital.id())).isEqualTo(HospitalExchange.NONE);
+
+        // when
+        hospital.ledger().submit(new LedgerCall.SetExchangeEndpoint("https://exchange.example/bbehr"));
+        hospital.ledger().submit(new LedgerCall.SetKeys(signing, encryption));
+        catchUp();
+
+        // then
+        assertThat(directory().exchangeOf(hospital.id())).isEqualTo(new HospitalExchange(
+                Optional.of("https://exchange.example/bbehr"), Optional.of(signing), Optional.of(encryption)));
+
+        // when: the node rotates its signing key
+        var rotated = new HospitalExchange.PublicKey(KeyType.ED25519, fill(32, 9));
+        hospital.ledger().submit(new LedgerCall.SetKeys(rotated, encryption));
+        catchUp();
+
+        // then
+        assertThat(directory().exchangeOf(hospital.id()).signingKey()).contains(rotated);
+        assertThat(directory().exchangeOf(hospital.id()).endpoint()).contains("https://exchange.example/bbehr");
+        assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.SetKeys(
+                new HospitalExchange.PublicKey(KeyType.X25519, fill(32, 1)), encryption)))
+                .hasFieldOrPropertyWithValue("code", ErrorCode.DIRECTORY_INVALID_KEY);
+    }
+
+    static byte[] fill(int length, int value) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) value);
+        bytes[0] = 2;
+        return bytes;
     }
 
     @Test

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code bbehr deploy}: deploys the consortium's contracts to any JSON-RPC endpoint. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = "Deploy the consortium's contracts (timelock, HospitalDirectory, ConsentRegistry, "
-                + "RecordAnchor) with a keystore's key, and write the deployment file.")
+        description = "Deploy the consortium's contracts (a k-of-n multisig of the hospitals' admins, the timelock "
+                + "it proposes to, HospitalDirectory, ConsentRegistry, RecordAnchor) with a keystore's key, and write "
+                + "the deployment file.")
 final class DeployCommand implements Runnable {
 
     @Option(names = "--rpc", required = true, paramLabel = "URL", description = "The chain's JSON-RPC URL.")
@@ -28,13 +29,19 @@ final class DeployCommand implements Runnable {
     @Mixin
     PasswordOption password;
 
-    @Option(names = "--admin", paramLabel = "ADDRESS",
-            description = "A consortium admin (timelock proposer and executor); repeat for several "
-                    + "(default: the deploying key's address).")
+    @Option(names = "--admin", paramLabel = "ADDRESS", required = true,
+            description = "A hospital's admin address, an owner of the consortium's multisig; repeat for each "
+                    + "(at least two).")
     List<String> admins = new ArrayList<>();
 
-    @Option(names = "--min-delay", paramLabel = "SECONDS", defaultValue = "0",
-            description = "The timelock's delay between proposing and executing an admin call (default: 0).")
+    @Option(names = "--threshold", paramLabel = "K", defaultValue = "2",
+            description = "How many admins must approve a consortium-admin call (at least 2; default: "
+                    + "${DEFAULT-VALUE}).")
+    int threshold;
+
+    @Option(names = "--min-delay", paramLabel = "SECONDS", defaultValue = "86400",
+            description = "The timelock's delay between an approved admin call and its execution, during which any "
+                    + "admin can see it coming (more than 0; default: ${DEFAULT-VALUE}, a day).")
     long minDelay;
 
     @Option(names = "--confirmations", paramLabel = "N", defaultValue = "1",
@@ -50,13 +57,12 @@ final class DeployCommand implements Runnable {
 
     @Override
     public void run() {
+        var consortium = new ContractDeployer.Consortium(admins.stream().map(Address::of).toList(), minDelay,
+                threshold);
+        consortium.requireGoverned();
         var deployer = NodeKeystore.unlock(keystore.path(), password.read(false));
-        List<Address> adminAddresses = admins.isEmpty()
-                ? List.of(Address.of(deployer.getAddress()))
-                : admins.stream().map(Address::of).toList();
         Deployment deployment = ContractDeployer.deploy(
-                LedgerConfig.defaults(rpcUrl).withConfirmations(confirmations), deployer,
-                new ContractDeployer.Consortium(adminAddresses, minDelay));
+                LedgerConfig.defaults(rpcUrl).withConfirmations(confirmations), deployer, consortium);
         DeploymentFile.write(out, deployment);
         var printer = spec.commandLine().getOut();
         printer.println("Deployed the BbEHR contracts to " + rpcUrl);

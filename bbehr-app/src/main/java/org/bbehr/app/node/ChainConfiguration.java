@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.bbehr.core.ledger.Deployment;
 import org.bbehr.core.ledger.EventFeed;
 import org.bbehr.core.ledger.LedgerMirror;
 import org.bbehr.core.memory.InMemoryEventCursor;
@@ -34,7 +35,8 @@ class ChainConfiguration {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "bbehr.chain.deployment-file is not set");
         }
         LedgerConfig config = LedgerConfig.defaults(chain.rpcUrl()).withConfirmations(chain.confirmations());
-        return Web3jLedger.connect(config, signer(chain), DeploymentFile.read(chain.deploymentFile()));
+        Deployment deployment = DeploymentFile.read(chain.deploymentFile());
+        return Web3jLedger.connect(config, signer(chain, deployment), deployment);
     }
 
     /**
@@ -71,9 +73,9 @@ class ChainConfiguration {
         };
     }
 
-    private static Credentials signer(NodeProperties.Chain chain) {
+    private static Credentials signer(NodeProperties.Chain chain, Deployment deployment) {
         if (chain.devAccount() != null) {
-            return DevAccounts.account(chain.devAccount());
+            return DevAccounts.forDevChainOnly(chain.devAccount(), deployment);
         }
         if (chain.keystore() == null) {
             throw new BbehrException(ErrorCode.KEYSTORE_NOT_FOUND, "bbehr.chain.keystore is not set");

@@ -203,6 +203,38 @@ class AnchorerIT {
     }
 
     @Test
+    void aBatchRowWhoseLeavesDoNotMakeItsRootShouldNeitherBeAnchoredNorStallTheAnchorer() throws Exception {
+        // given: someone with write access to the database moves a pending version into a batch of their own making,
+        // with a root of their choosing and a copy of a real batch's signed transaction
+        write(1);
+        Anchorer anchorer = anchorer();
+        anchorer.runOnce();
+        StoredVersion moved = write(1).getFirst();
+        Bytes32 forged = Bytes32.random();
+        try (var connection = database.dataSource().getConnection(); var statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO anchor_batches (hospital_id, root, leaf_count, tx_hash, tx_raw,"
+                    + " tx_from, tx_nonce, tx_gas_limit, created_at) SELECT hospital_id, '\\x" + forged.toHex()
+                    .substring(2) + "', 1, tx_hash, tx_raw, tx_from, tx_nonce, tx_gas_limit, now() FROM anchor_batches"
+                    + " ORDER BY id LIMIT 1");
+            statement.executeUpdate("INSERT INTO anchor_leaves (kind, type, id, version, batch_id, content_hash,"
+                    + " proof, position) SELECT kind, type, id, version, (SELECT max(id) FROM anchor_batches),"
+                    + " content_hash, '\\x', 0 FROM outbox WHERE id = '" + moved.key().id() + "'");
+            statement.executeUpdate("DELETE FROM outbox WHERE id = '" + moved.key().id() + "'");
+        }
+        // when: the anchorer runs on, and more is written
+        anchorer.runOnce();
+        write(2);
+        anchorer.runOnce();
+        // then: the forged root is never anchored, later versions are, and the moved version is tampered
+        assertThat(node.findAnchor(hospitalId, forged)).isEmpty();
+        assertThat(journal.findUnconfirmed()).isEmpty();
+        VerificationReport report = verifyAll();
+        assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(3);
+        assertThat(report.verdicts()).filteredOn(v -> v.key().equals(moved.key())).singleElement()
+                .satisfies(v -> assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED));
+    }
+
+    @Test
     void statesLookedUpAtOnceShouldEqualThoseLookedUpOneByOne() {
         // given: anchored versions, pending ones, and one the store has no record of
         List<StoredVersion> anchored = write(3);

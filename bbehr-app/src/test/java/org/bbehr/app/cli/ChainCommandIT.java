@@ -1,6 +1,7 @@
 package org.bbehr.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,14 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bbehr.core.ErrorCode;
 import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
+import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.Deployment;
 import org.bbehr.core.ledger.LedgerCall;
@@ -91,17 +95,40 @@ class ChainCommandIT {
         assertThat(bbehr("keys", "new", "--keystore", keystore.toString(), "--password-file", password.toString())
                 .waitFor()).isZero();
         Path out = dir.resolve("deployment.json");
-        // when
-        Process deploy = bbehr("deploy", "--rpc", rpcUrl, "--keystore", keystore.toString(), "--password-file",
-                password.toString(), "--out", out.toString());
+        String[] admins = {"--admin", address(DevAccounts.account(1)).value(), "--admin",
+                address(DevAccounts.account(2)).value(), "--admin", address(DevAccounts.account(7)).value()};
+        // when: a single-key consortium is refused outside bbehr dev
+        Process single = bbehr("deploy", "--rpc", rpcUrl, "--keystore", keystore.toString(), "--password-file",
+                password.toString(), "--admin", address(DevAccounts.account(1)).value(), "--threshold", "1",
+                "--out", dir.resolve("refused.json").toString());
+        String refused = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(single.waitFor()).as(refused).isNotZero();
+        assertThat(refused).contains("k-of-n");
+        assertThat(dir.resolve("refused.json")).doesNotExist();
+        // when: three hospitals' admins, two of whom must approve, a day's delay (the defaults)
+        Process deploy = bbehr(concat(new String[] {"deploy", "--rpc", rpcUrl, "--keystore", keystore.toString(),
+                "--password-file", password.toString(), "--out", out.toString()}, admins));
         String printed = new String(deploy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         // then
         assertThat(deploy.waitFor()).as(printed).isZero();
         Deployment deployment = DeploymentFile.read(out);
-        assertThat(printed).contains(deployment.hospitalDirectory().value(), deployment.recordAnchor().value());
-        try (Web3jLedger admin = ledger(rpcUrl, DevAccounts.admin(), deployment)) {
+        assertThat(deployment.hasMultisig()).isTrue();
+        assertThat(printed).contains(deployment.hospitalDirectory().value(), deployment.recordAnchor().value(),
+                deployment.multisig().value());
+        try (Web3jLedger admin = ledger(rpcUrl, DevAccounts.account(1), deployment)) {
             assertThat(admin.hospitalCount()).isZero();
+            // a single admin can't schedule on the timelock: only the multisig proposes
+            assertThatThrownBy(() -> admin.submit(new LedgerCall.Schedule(new LedgerCall.RegisterHospital(
+                    address(DevAccounts.account(9)), "Solo Hospital (synthetic)", "https://solo.example/fhir"),
+                    Bytes32.random(), 86_400)))
+                    .hasFieldOrPropertyWithValue("code", ErrorCode.ADMIN_UNAUTHORIZED);
         }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     private Process bbehr(String... args) throws Exception {

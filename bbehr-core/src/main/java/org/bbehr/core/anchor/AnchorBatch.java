@@ -18,6 +18,15 @@ import org.bbehr.core.record.RecordLeaf;
  */
 public record AnchorBatch(long id, int hospitalId, Bytes32 root, int leafCount, SignedTransaction transaction) {
 
+    /** What a saved batch holds: its leaves in tree order, then its padding leaf if it has one. */
+    public record Manifest(List<PendingLeaf> leaves, Optional<Bytes32> padding) {
+
+        /** The root these leaves make under {@code hospitalId}. */
+        public Bytes32 root(int hospitalId) {
+            return Built.build(hospitalId, leaves, padding).root();
+        }
+    }
+
     /** A leaf with its proof and its place in the tree, for a new batch. */
     public record Leaf(PendingLeaf pending, int position, List<Bytes32> proof) {}
 

@@ -34,8 +34,14 @@ public interface AnchorJournal {
     /** Marks an anchored batch as not anchored again, because the chain no longer has its root. */
     void markLost(long batchId);
 
-    /** Batches saved but not (or no longer) known to be anchored, oldest first. */
+    /** Batches saved but not (or no longer) known to be anchored, and not refused, oldest first. */
     List<AnchorBatch> findUnconfirmed();
+
+    /** A batch's leaves in tree order and its padding leaf; empty when the order was not kept (older batches). */
+    Optional<AnchorBatch.Manifest> findManifest(long batchId);
+
+    /** Marks a batch whose manifest does not make its root as refused: never anchored, no longer unconfirmed. */
+    void markRefused(long batchId, Instant at);
 
     /** Anchored batches anchored at or after {@code since}, newest first, at most {@code max}. */
     List<AnchorBatch> findAnchoredSince(Instant since, int max);

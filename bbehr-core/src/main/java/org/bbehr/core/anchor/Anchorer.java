@@ -116,13 +116,28 @@ public final class Anchorer {
         return true;
     }
 
-    /** Finishes every batch saved but not known to be anchored, oldest first. */
+    /**
+     * Finishes every batch saved but not known to be anchored, oldest first. A batch whose leaves do not make its root
+     * (its rows were changed) is refused, never anchored, and the next goes on.
+     */
     private boolean finishUnconfirmed() {
         List<AnchorBatch> unconfirmed = journal.findUnconfirmed();
         for (AnchorBatch batch : unconfirmed) {
-            complete(batch);
+            if (holdsItsRoot(batch)) {
+                complete(batch);
+            } else {
+                log.error("batch {} (root {}): its leaves do not make its root, so its rows were changed; it is not"
+                        + " anchored, and $verify names its versions", batch.id(), batch.root());
+                journal.markRefused(batch.id(), clock.instant());
+            }
         }
         return !unconfirmed.isEmpty();
+    }
+
+    /** Whether the batch's manifest makes its root (a batch saved without its order counts as holding it). */
+    private boolean holdsItsRoot(AnchorBatch batch) {
+        return journal.findManifest(batch.id()).map(m -> m.root(batch.hospitalId()).equals(batch.root()))
+                .orElse(true);
     }
 
     /** Gets the batch's root on chain once, with its own bytes if the chain can still mine them, and records it. */
@@ -190,6 +205,12 @@ public final class Anchorer {
         boolean lost = false;
         for (AnchorBatch batch : journal.findAnchoredSince(now.minus(settings.recheckWindow()), RECHECK_MAX_BATCHES)) {
             if (ledger.findAnchor(batch.hospitalId(), batch.root()).isEmpty()) {
+                if (!holdsItsRoot(batch)) {
+                    log.error("root {} (batch {}) is not on chain, and the batch's leaves do not make it: its rows"
+                            + " were changed, so it is not anchored again; $verify names its versions", batch.root(),
+                            batch.id());
+                    continue;
+                }
                 log.warn("root {} (batch {}, {} leaves) is no longer on chain; anchoring it again", batch.root(),
                         batch.id(), batch.leafCount());
                 journal.markLost(batch.id());

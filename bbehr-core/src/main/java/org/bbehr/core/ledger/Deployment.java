@@ -7,6 +7,8 @@ import org.bbehr.core.crypto.Address;
  *
  * @param contracts the fingerprint of the compiled contracts that were deployed (empty for a deployment made before
  *     fingerprints, with the first contracts); a node runs only against the contracts it was built with
+ * @param multisig the k-of-n approval contract that is the timelock's only proposer ({@link Address#ZERO} for the
+ *     single-key consortium of {@code bbehr dev})
  */
 public record Deployment(
         long chainId,
@@ -15,4 +17,11 @@ public record Deployment(
         Address consentRegistry,
         Address recordAnchor,
         long deployBlock,
-        String contracts) {}
+        String contracts,
+        Address multisig) {
+
+    /** Whether consortium-admin calls need k-of-n approval (every deployment but {@code bbehr dev}'s). */
+    public boolean hasMultisig() {
+        return !multisig.equals(Address.ZERO);
+    }
+}

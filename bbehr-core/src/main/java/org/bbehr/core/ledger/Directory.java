@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.directory.Hospital;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.StaffMember;
 import org.bbehr.core.directory.StaffRole;
 
@@ -23,4 +24,7 @@ public interface Directory {
 
     /** Whether the address is staff of that hospital in that role, and the hospital is active. */
     boolean isActiveStaff(Address staff, int hospitalId, StaffRole role);
+
+    /** The hospital's exchange endpoint and public keys ({@link HospitalExchange#NONE} until its node set them). */
+    HospitalExchange exchangeOf(int hospitalId);
 }

@@ -6,6 +6,7 @@ import org.bbehr.core.consent.SignedConsent;
 import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffRole;
 
@@ -29,11 +30,30 @@ public sealed interface LedgerCall {
 
     record RemoveStaff(Address staff) implements DirectoryCall {}
 
+    /** The signer's (a node's) hospital's exchange endpoint. */
+    record SetExchangeEndpoint(String endpoint) implements DirectoryCall {}
+
+    /** Sets or rotates the signer's (a node's) hospital's public keys. */
+    record SetKeys(HospitalExchange.PublicKey signingKey, HospitalExchange.PublicKey encryptionKey)
+            implements DirectoryCall {}
+
     /** Proposes a consortium-admin call to the timelock that holds the admin role. */
     record Schedule(DirectoryCall call, Bytes32 salt, long delaySeconds) implements LedgerCall {}
 
     /** Executes a consortium-admin call once its delay has passed. */
     record Execute(DirectoryCall call, Bytes32 salt) implements LedgerCall {}
+
+    /**
+     * Proposes to the consortium's multisig that the timelock schedule a consortium-admin call; the proposer's
+     * approval counts. Owners of the multisig only.
+     */
+    record Propose(DirectoryCall call, Bytes32 salt, long delaySeconds) implements LedgerCall {}
+
+    /** Approves a multisig proposal, once per owner. */
+    record Approve(long proposalId) implements LedgerCall {}
+
+    /** Carries out a multisig proposal that has its threshold of approvals (schedules the call on the timelock). */
+    record ExecuteProposal(long proposalId) implements LedgerCall {}
 
     /** A grant made by the signer itself, as the patient. */
     record Grant(Grantee grantee, long scopes, Purpose purpose, Instant expiry) implements LedgerCall {

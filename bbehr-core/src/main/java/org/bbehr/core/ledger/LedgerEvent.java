@@ -6,6 +6,7 @@ import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffRole;
 
@@ -31,6 +32,12 @@ public sealed interface LedgerEvent {
     record StaffAdded(Position position, int hospitalId, Address staff, StaffRole role) implements LedgerEvent {}
 
     record StaffRemoved(Position position, int hospitalId, Address staff) implements LedgerEvent {}
+
+    record ExchangeEndpointSet(Position position, int hospitalId, String endpoint) implements LedgerEvent {}
+
+    record HospitalKeysSet(Position position, int hospitalId, HospitalExchange.PublicKey signingKey,
+            HospitalExchange.PublicKey encryptionKey)
+            implements LedgerEvent {}
 
     record ConsentGranted(
             Position position,
@@ -59,6 +66,13 @@ public sealed interface LedgerEvent {
     record PatientLinked(Position position, int hospitalId, Bytes32 patientIdHash, Address patient,
             Optional<Address> previous, long counter)
             implements LedgerEvent {}
+
+    record ProposalMade(Position position, long proposalId, Address proposer) implements LedgerEvent {}
+
+    record ProposalApproved(Position position, long proposalId, Address owner, int approvals)
+            implements LedgerEvent {}
+
+    record ProposalExecuted(Position position, long proposalId) implements LedgerEvent {}
 
     record RootAnchored(Position position, int hospitalId, Bytes32 root, int leafCount)
             implements LedgerEvent {}

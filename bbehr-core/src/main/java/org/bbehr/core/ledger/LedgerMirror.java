@@ -17,6 +17,7 @@ import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.directory.Hospital;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
 import org.bbehr.core.directory.StaffMember;
 import org.bbehr.core.directory.StaffRole;
@@ -47,6 +48,7 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
     private final Map<Address, StaffMember> staff = new ConcurrentHashMap<>();
     private final Map<GrantKey, Pair> grants = new ConcurrentHashMap<>();
     private final Map<LinkKey, PatientLink> links = new ConcurrentHashMap<>();
+    private final Map<Integer, HospitalExchange> exchanges = new ConcurrentHashMap<>();
     private volatile long lastBlock = -1;
 
     private record GrantKey(Address patient, Grantee grantee) {}
@@ -115,6 +117,13 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
             }
             case LedgerEvent.StaffAdded e -> staff.put(e.staff(), new StaffMember(e.staff(), e.hospitalId(), e.role()));
             case LedgerEvent.StaffRemoved e -> staff.remove(e.staff());
+            case LedgerEvent.ExchangeEndpointSet e -> exchanges.compute(e.hospitalId(), (id, old) -> {
+                HospitalExchange was = old == null ? HospitalExchange.NONE : old;
+                return new HospitalExchange(Optional.of(e.endpoint()), was.signingKey(), was.encryptionKey());
+            });
+            case LedgerEvent.HospitalKeysSet e -> exchanges.compute(e.hospitalId(), (id, old) -> new HospitalExchange(
+                    (old == null ? HospitalExchange.NONE : old).endpoint(), Optional.of(e.signingKey()),
+                    Optional.of(e.encryptionKey())));
             case LedgerEvent.ConsentGranted e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
                     old -> new ConsentGrant(e.scopes(), e.purpose(), e.expiry(), e.counter(), e.grantedAt(),
                             old.revokedBefore()));
@@ -126,6 +135,9 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
                     new PatientLink(Optional.of(e.patient()), e.counter(), Instant.EPOCH));
             case LedgerEvent.EmergencyAccessDeclared e -> { }
             case LedgerEvent.RootAnchored e -> { }
+            case LedgerEvent.ProposalMade e -> { }
+            case LedgerEvent.ProposalApproved e -> { }
+            case LedgerEvent.ProposalExecuted e -> { }
         }
         lastBlock = Math.max(lastBlock, event.position().blockNumber());
     }
@@ -150,6 +162,11 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
         Instant before = issuedAt.isAfter(old.revokedBefore()) ? issuedAt : old.revokedBefore();
         return ends ? new ConsentGrant(0, NONE.purpose(), NONE.expiry(), counter, old.grantedAt(), before)
                 : new ConsentGrant(old.scopes(), old.purpose(), old.expiry(), counter, old.grantedAt(), before);
+    }
+
+    @Override
+    public HospitalExchange exchangeOf(int hospitalId) {
+        return exchanges.getOrDefault(hospitalId, HospitalExchange.NONE);
     }
 
     @Override

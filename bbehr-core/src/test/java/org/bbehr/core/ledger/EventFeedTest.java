@@ -20,7 +20,7 @@ class EventFeedTest {
 
     EventFeedTest() {
         Address a = Address.ZERO;
-        when(ledger.deployment()).thenReturn(new Deployment(31337, a, a, a, a, 10, ""));
+        when(ledger.deployment()).thenReturn(new Deployment(31337, a, a, a, a, 10, "", Address.ZERO));
     }
 
     @Test

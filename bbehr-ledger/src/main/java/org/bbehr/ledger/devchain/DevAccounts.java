@@ -1,5 +1,8 @@
 package org.bbehr.ledger.devchain;
 
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
+import org.bbehr.core.ledger.Deployment;
 import org.web3j.crypto.Bip32ECKeyPair;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.MnemonicUtils;
@@ -21,6 +24,19 @@ public final class DevAccounts {
         Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(MnemonicUtils.generateSeed(MNEMONIC, ""));
         int[] path = {44 | HARDENED, 60 | HARDENED, HARDENED, 0, index};
         return Credentials.create(Bip32ECKeyPair.deriveKeyPair(master, path));
+    }
+
+    /**
+     * Account {@code index}, for a node on {@code bbehr dev}'s own chain only: refused for any deployment that is not
+     * a dev chain's (another chain id, or a consortium with a multisig), since anyone can sign with these keys.
+     */
+    public static Credentials forDevChainOnly(int index, Deployment deployment) {
+        if (deployment.chainId() != DevChain.CHAIN_ID || deployment.hasMultisig()) {
+            throw new BbehrException(ErrorCode.INVALID_INPUT, "bbehr.chain.dev-account is only for bbehr dev's own"
+                    + " chain (chain " + DevChain.CHAIN_ID + ", a single-key consortium): anyone knows the dev keys."
+                    + " Give the node its own key with bbehr.chain.keystore");
+        }
+        return account(index);
     }
 
     /** The dev consortium admin, who also deploys the contracts. */

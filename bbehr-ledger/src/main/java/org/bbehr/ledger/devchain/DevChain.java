@@ -69,8 +69,8 @@ public final class DevChain implements AutoCloseable {
         try {
             String rpcUrl = "http://127.0.0.1:" + port;
             Deployment deployment = ContractDeployer.ensureDeployed(LedgerConfig.defaults(rpcUrl),
-                    DevAccounts.admin(), new ContractDeployer.Consortium(
-                            List.of(Address.of(DevAccounts.admin().getAddress())), 0),
+                    DevAccounts.admin(), ContractDeployer.Consortium.singleKey(
+                            Address.of(DevAccounts.admin().getAddress())),
                     dir.resolve("deployment.json"));
             log.info("dev chain ready at {} in {} ms", rpcUrl, (System.nanoTime() - started) / 1_000_000);
             return new DevChain(process, rpcUrl, deployment, dir);

@@ -28,7 +28,9 @@ import org.bbehr.store.crypto.DataKey;
 final class PostgresEvidence implements EvidenceSource {
 
     private static final int PAGE = 2_000;
-    private static final String LEAF_COLUMNS = "l.content_hash, l.proof, b.hospital_id, b.root, b.anchored,"
+    // a refused batch (its leaves do not make its root) counts as sent, so its root is looked up and not found
+    private static final String LEAF_COLUMNS = "l.content_hash, l.proof, b.hospital_id, b.root,"
+            + " b.anchored OR b.refused_at IS NOT NULL,"
             + " COALESCE(b.anchored_tx, b.tx_hash), b.block";
     private static final String VERSIONS = "SELECT r.type, r.id, g.v, r.erased, v.version IS NOT NULL, v.ciphertext,"
             + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version AND NOT r.deleted, r.index_seal"
