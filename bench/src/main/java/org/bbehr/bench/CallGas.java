@@ -15,7 +15,9 @@ import org.bbehr.core.consent.Category;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.directory.HospitalExchange;
 import org.bbehr.core.directory.HospitalStatus;
+import org.bbehr.core.directory.KeyType;
 import org.bbehr.core.directory.StaffRole;
 import org.bbehr.core.ledger.LedgerCall;
 import org.bbehr.core.ledger.TransactionOutcome;
@@ -58,6 +60,9 @@ final class CallGas {
         removeStaff(hospitals);
         grantReplaceAndRevoke(practitioners);
         grantAndRevokeBySignature(hospitals);
+        cancel(practitioners, hospitals);
+        link(hospitals);
+        publishExchange(hospitals);
         declareEmergencyAccess(practitioners);
         anchor(hospitals);
         return List.copyOf(figures);
@@ -144,6 +149,50 @@ final class CallGas {
                         consortium.signNewGrant(patients.get(i), grantee.apply(i), SCOPES, inDays(365)))));
         measure("revokeBySig", NODE + " (relay)", OptionalLong.empty(), "", i -> hospitals.get(i).ledger().submit(
                 new LedgerCall.Relay(consortium.signRevoke(patients.get(i), grantee.apply(i)))));
+    }
+
+    /**
+     * Cancels: of a live grant by the patient (the counterpart of revoke), on a pair never touched before (a fresh
+     * slot), and signed, relayed by the hospital's node.
+     */
+    private void cancel(List<Credentials> practitioners, List<HospitalNode> hospitals) {
+        List<Web3jLedger> patients = newKeys(CALLS).stream().map(consortium::ledgerOf).toList();
+        IntFunction<Grantee> toPractitioner = i -> Grantee.practitioner(address(practitioners.get(i)));
+        IntStream.range(0, CALLS).forEach(i -> patients.get(i).submit(
+                new LedgerCall.Grant(toPractitioner.apply(i), SCOPES, Purpose.TREATMENT, inDays(365))));
+        measure("cancel (of a live grant)", PATIENT, OptionalLong.of(30_000), "", i -> patients.get(i).submit(
+                new LedgerCall.Cancel(toPractitioner.apply(i))));
+        measure("cancel (a pair never granted)", PATIENT, OptionalLong.of(30_000), "", i -> patients.get(i).submit(
+                new LedgerCall.Cancel(Grantee.hospital(hospitals.get(i).id()))));
+        List<Credentials> signers = newKeys(CALLS);
+        measure("cancelBySig (a pair never granted)", NODE + " (relay)", OptionalLong.empty(), "",
+                i -> hospitals.get(i).ledger().submit(new LedgerCall.Relay(
+                        consortium.signCancel(signers.get(i), Grantee.hospital(hospitals.get(i).id())))));
+    }
+
+    /** Each fresh patient's first link to a Patient of a hospital, relayed by that hospital's node. */
+    private void link(List<HospitalNode> hospitals) {
+        List<Credentials> patients = newKeys(CALLS);
+        measure("linkBySig (first link)", NODE + " (relay)", OptionalLong.of(60_000), "",
+                i -> hospitals.get(i).ledger().submit(new LedgerCall.RelayLink(
+                        consortium.signFirstLink(patients.get(i), hospitals.get(i).id()))));
+    }
+
+    /** Each node publishes its exchange endpoint, then its two public keys (first time). */
+    private void publishExchange(List<HospitalNode> hospitals) {
+        measure("setExchangeEndpoint (first)", NODE, OptionalLong.empty(), "", i -> hospitals.get(i).ledger().submit(
+                new LedgerCall.SetExchangeEndpoint("https://exchange.hospital-%02d.example/bbehr".formatted(i + 1))));
+        measure("setKeys (first: secp256k1 33 B, X25519 32 B)", NODE, OptionalLong.empty(), "",
+                i -> hospitals.get(i).ledger().submit(new LedgerCall.SetKeys(
+                        new HospitalExchange.PublicKey(KeyType.SECP256K1, key(33, i)),
+                        new HospitalExchange.PublicKey(KeyType.X25519, key(32, i)))));
+    }
+
+    private static byte[] key(int length, int seed) {
+        byte[] bytes = Bytes32.random().toArray();
+        byte[] key = java.util.Arrays.copyOf(bytes, length);
+        key[0] = (byte) (length == 33 ? 2 + (seed & 1) : key[0]);
+        return key;
     }
 
     private void declareEmergencyAccess(List<Credentials> practitioners) {

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.bbehr.core.consent.Grantee;
 import org.bbehr.core.consent.Purpose;
 import org.bbehr.core.consent.SignedConsent;
+import org.bbehr.core.consent.SignedLink;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.LedgerCall;
@@ -76,6 +77,23 @@ final class Consortium implements AutoCloseable {
                 new byte[0]);
         return new SignedConsent.Revoke(unsigned.patient(), grantee, unsigned.issuedAt(), unsigned.deadline(),
                 sign(patient, admin.digestOf(unsigned)));
+    }
+
+    /** A patient's EIP-712 cancel of every unrelayed signature for the grantee, valid for ten minutes. */
+    SignedConsent.Cancel signCancel(Credentials patient, Grantee grantee) {
+        var unsigned = new SignedConsent.Cancel(address(patient), grantee, Instant.now(), signatureDeadline(),
+                new byte[0]);
+        return new SignedConsent.Cancel(unsigned.patient(), grantee, unsigned.issuedAt(), unsigned.deadline(),
+                sign(patient, admin.digestOf(unsigned)));
+    }
+
+    /** A patient's first EIP-712 link to a hospital's Patient (a synthetic id hash), valid for ten minutes. */
+    SignedLink signFirstLink(Credentials patient, int hospitalId) {
+        Bytes32 patientIdHash = Bytes32.random();
+        var unsigned = new SignedLink(address(patient), hospitalId, patientIdHash, 0, Instant.now(),
+                signatureDeadline(), new byte[0], new byte[0]);
+        return new SignedLink(unsigned.patient(), hospitalId, patientIdHash, 0, unsigned.issuedAt(),
+                unsigned.deadline(), sign(patient, admin.digestOf(unsigned)), new byte[0]);
     }
 
     @Override

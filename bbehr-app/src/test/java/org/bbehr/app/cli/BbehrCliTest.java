@@ -116,11 +116,36 @@ class BbehrCliTest {
         err.getBuffer().setLength(0);
         // when
         int exit = run("deploy", "--rpc", "http://127.0.0.1:9", "--keystore", keystore.toString(),
-                "--password-file", password.toString(), "--out", dir.resolve("d.json").toString());
+                "--password-file", password.toString(), "--admin", ADMIN_A, "--admin", ADMIN_B,
+                "--out", dir.resolve("d.json").toString());
         // then
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).startsWith("bbehr: EHR-2000 ");
         assertThat(dir.resolve("d.json")).doesNotExist();
+    }
+
+    static final String ADMIN_A = "0x00000000000000000000000000000000000000a1";
+    static final String ADMIN_B = "0x00000000000000000000000000000000000000a2";
+
+    @Test
+    void deployOfASingleKeyOrUndelayedConsortiumShouldBeRefusedBeforeAnythingIsSent() throws Exception {
+        // given
+        Path password = Files.writeString(dir.resolve("password"), "synthetic-password");
+        Path keystore = dir.resolve("k.json");
+        run("keys", "new", "--keystore", keystore.toString(), "--password-file", password.toString());
+        err.getBuffer().setLength(0);
+        // when: one admin, then two admins with no delay, against a chain that is not even there
+        int single = run("deploy", "--rpc", "http://127.0.0.1:9", "--keystore", keystore.toString(),
+                "--password-file", password.toString(), "--admin", ADMIN_A, "--threshold", "1");
+        String singleError = err.toString();
+        err.getBuffer().setLength(0);
+        int undelayed = run("deploy", "--rpc", "http://127.0.0.1:9", "--keystore", keystore.toString(),
+                "--password-file", password.toString(), "--admin", ADMIN_A, "--admin", ADMIN_B, "--min-delay", "0");
+        // then: refused for what they are, not for the missing chain
+        assertThat(single).isEqualTo(1);
+        assertThat(singleError).startsWith("bbehr: EHR-1000 ").contains("k-of-n");
+        assertThat(undelayed).isEqualTo(1);
+        assertThat(err.toString()).startsWith("bbehr: EHR-1000 ").contains("delay");
     }
 
     @Test
