@@ -78,6 +78,10 @@ abstract contract MultisigBase is Assertions {
         return abi.encodeWithSelector(ConsortiumMultisig.MultisigUnknownProposal.selector, id);
     }
 
+    function invalidTarget(address target_) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ConsortiumMultisig.MultisigInvalidTarget.selector, target_);
+    }
+
     function callFailed(uint256 id, bytes memory reason) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(ConsortiumMultisig.MultisigCallFailed.selector, id, reason);
     }
@@ -255,6 +259,46 @@ contract ConsortiumMultisigTest is MultisigBase {
         vm.prank(outsider);
         multisig.propose(address(target), hitCall);
         assertEq(multisig.proposalCount(), 0, "nothing proposed");
+    }
+
+    function test_propose_refusesZeroTargetAndLeavesNoProposal() public {
+        uint256 first = proposeHit(owner1);
+        vm.expectRevert(invalidTarget(address(0)));
+        vm.prank(owner2);
+        multisig.propose(address(0), hitCall);
+        assertEq(multisig.proposalCount(), first, "proposalCount unchanged");
+        ConsortiumMultisig.Proposal memory p = multisig.getProposal(first + 1);
+        assertEq(p.target, address(0), "no proposal stored");
+        assertEq(p.approvals, 0, "no approval stored");
+        assertFalse(multisig.approvedBy(first + 1, owner2), "proposer's approval not recorded");
+        // the next proposal takes the id the refused one would have had
+        assertEq(proposeHit(owner2), first + 1, "id not consumed");
+    }
+
+    /// @dev A mistyped target (an address without code, such as an owner's own account) would have made a call that
+    /// "succeeds" without effect; it is refused when proposed instead of being consumed silently at execution.
+    function test_propose_refusesTargetWithoutCodeAndLeavesNoProposal() public {
+        address[3] memory withoutCode = [vm.addr(0xDEAD), owner3, address(1)]; // an EOA, an owner, a precompile
+        for (uint256 i = 0; i < withoutCode.length; i++) {
+            vm.expectRevert(invalidTarget(withoutCode[i]));
+            vm.prank(owner1);
+            multisig.propose(withoutCode[i], hitCall);
+        }
+        assertEq(multisig.proposalCount(), 0, "proposalCount unchanged");
+        assertEq(multisig.getProposal(1).target, address(0), "no proposal stored");
+        assertFalse(multisig.approvedBy(1, owner1), "proposer's approval not recorded");
+        vm.expectRevert(unknownProposal(1));
+        approveAs(owner2, 1);
+        vm.expectRevert(unknownProposal(1));
+        executeAs(owner1, 1);
+    }
+
+    function testFuzz_propose_refusesEveryAddressWithoutCode(address account) public {
+        vm.assume(account.code.length == 0);
+        vm.expectRevert(invalidTarget(account));
+        vm.prank(owner1);
+        multisig.propose(account, hitCall);
+        assertEq(multisig.proposalCount(), 0, "proposalCount unchanged");
     }
 
     // ---------------------------------------------------------------- approve
@@ -454,32 +498,6 @@ contract ConsortiumMultisigTest is MultisigBase {
         approveAs(owner2, id);
         vm.expectRevert(callFailed(id, unauthorized(address(reentrant))));
         executeAs(owner1, id);
-    }
-
-    /// @dev Documents a sharp edge: a proposal to the zero address is stored (and counts the proposer's approval) but
-    /// is "unknown" to approve and execute, so it can never run. Harmless, but `propose` does not refuse it.
-    function test_propose_zeroTargetIsRecordedButCanNeverBeApprovedOrExecuted() public {
-        vm.prank(owner1);
-        uint256 id = multisig.propose(address(0), hitCall);
-        assertEq(id, 1, "id consumed");
-        assertEq(multisig.getProposal(id).approvals, 1, "proposer's approval recorded");
-        vm.expectRevert(unknownProposal(id));
-        approveAs(owner2, id);
-        vm.expectRevert(unknownProposal(id));
-        executeAs(owner1, id);
-    }
-
-    /// @dev Documents a sharp edge: a call to an address without code "succeeds" (no effect, Executed emitted), so a
-    /// mistyped target is consumed silently.
-    function test_execute_callToAddressWithoutCodeSucceedsWithoutEffect() public {
-        address nothing = vm.addr(0xDEAD);
-        vm.prank(owner1);
-        uint256 id = multisig.propose(nothing, hitCall);
-        approveAs(owner2, id);
-        vm.expectEmit(address(multisig));
-        emit ConsortiumMultisig.Executed(id);
-        executeAs(owner1, id);
-        assertTrue(multisig.getProposal(id).executed, "consumed");
     }
 
     // ---------------------------------------------------------------- k-of-n
