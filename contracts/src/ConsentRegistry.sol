@@ -71,12 +71,12 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
 
     /// @inheritdoc IConsentRegistry
     function revoke(uint256 grantee) external {
-        _revokeNow(msg.sender, grantee, false);
+        _revoke(msg.sender, grantee, block.timestamp + MAX_CLOCK_SKEW, false, true);
     }
 
     /// @inheritdoc IConsentRegistry
     function cancel(uint256 grantee) external {
-        _revokeNow(msg.sender, grantee, true);
+        _revoke(msg.sender, grantee, block.timestamp + MAX_CLOCK_SKEW, true, true);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -112,11 +112,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
-        _checkNewer(patient, grantee, issuedAt);
         bytes32 digest =
             _hashTypedDataV4(keccak256(abi.encode(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline)));
         _checkSigner(patient, digest, signature);
-        _revoke(patient, grantee, issuedAt, false);
+        _revoke(patient, grantee, issuedAt + MAX_CLOCK_SKEW, false, false);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -124,11 +123,10 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
-        _checkNewer(patient, grantee, issuedAt);
         bytes32 digest =
             _hashTypedDataV4(keccak256(abi.encode(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline)));
         _checkSigner(patient, digest, signature);
-        _revoke(patient, grantee, issuedAt, true);
+        _revoke(patient, grantee, issuedAt + MAX_CLOCK_SKEW, true, false);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -281,37 +279,33 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         emit ConsentGranted(patient, grantee, scopes, purpose, expiry, counter, uint40(grantedAt));
     }
 
-    /// @dev A revoke or cancel by the patient's own account: it ends whatever grant the pair has now, even one whose
-    /// signature was dated (within the clock skew) after this block, and covers every grant signed until then.
-    function _revokeNow(address patient, uint256 grantee, bool cancelling) private {
-        Grant storage slot = _grants[patient][grantee];
-        uint256 covers = block.timestamp;
-        if (slot.grantedAt > covers) covers = slot.grantedAt;
-        if (slot.revokedBefore > covers) covers = slot.revokedBefore;
-        _revoke(patient, grantee, covers, cancelling);
-    }
-
-    /// @dev A signed revoke or cancel must be newer than the pair's latest one, so relaying one again is refused and
-    /// never ends a grant made after it.
-    function _checkNewer(address patient, uint256 grantee, uint256 issuedAt) private view {
-        uint40 revokedBefore = _grants[patient][grantee].revokedBefore;
-        if (issuedAt <= revokedBefore) revert ConsentRegistryRevokedBefore(patient, grantee, revokedBefore, issuedAt);
-    }
-
-    /// @dev Ends the pair's grant if it was signed at or before `issuedAt`, and keeps every such grant from being
-    /// relayed after; a cancel also bumps the counter.
-    function _revoke(address patient, uint256 grantee, uint256 issuedAt, bool cancelling) private {
+    /// @dev Ends the pair's grant if it was signed at or before `covers`, and keeps every such grant from being
+    /// relayed after; a cancel also bumps the counter. A revoke covers `MAX_CLOCK_SKEW` past its own time, since a
+    /// grant's signed `issuedAt` may be dated that far ahead: so a grant dated ahead and still unrelayed cannot outlive
+    /// a revoke made after it was signed. A signed revoke or cancel must cover more than the pair's latest one (the same
+    /// one relayed again is refused and never ends a grant made after it); the patient's own covers at least as much
+    /// as the latest, and the grant the pair has.
+    function _revoke(address patient, uint256 grantee, uint256 covers, bool cancelling, bool direct) private {
         Grant memory pair = _grants[patient][grantee];
-        if (pair.scopes != 0 && pair.grantedAt <= issuedAt) {
+        if (direct) {
+            if (pair.grantedAt > covers) covers = pair.grantedAt;
+            if (pair.revokedBefore > covers) covers = pair.revokedBefore;
+        } else if (covers <= pair.revokedBefore) {
+            revert ConsentRegistryRevokedBefore(patient, grantee, pair.revokedBefore, covers);
+        }
+        if (pair.scopes != 0 && pair.grantedAt <= covers) {
             (pair.scopes, pair.expiry, pair.purpose) = (0, 0, 0);
         }
-        if (issuedAt > pair.revokedBefore) pair.revokedBefore = uint40(issuedAt);
-        if (cancelling) pair.counter += 1;
-        _grants[patient][grantee] = pair;
+        pair.revokedBefore = uint40(covers);
         if (cancelling) {
-            emit ConsentCancelled(patient, grantee, pair.counter, uint40(issuedAt));
+            unchecked {
+                pair.counter += 1;
+            }
+            _grants[patient][grantee] = pair;
+            emit ConsentCancelled(patient, grantee, pair.counter, uint40(covers));
         } else {
-            emit ConsentRevoked(patient, grantee, pair.counter, uint40(issuedAt));
+            _grants[patient][grantee] = pair;
+            emit ConsentRevoked(patient, grantee, uint40(covers));
         }
     }
 

@@ -38,10 +38,11 @@ interface IConsentRegistry {
         uint32 counter,
         uint40 grantedAt
     );
-    /// @notice A patient revoked every grant to a grantee signed at or before `issuedAt`.
-    event ConsentRevoked(address indexed patient, uint256 indexed grantee, uint32 counter, uint40 issuedAt);
+    /// @notice A patient revoked every grant to a grantee signed at or before `revokedBefore` (the revoke's time plus
+    /// `MAX_CLOCK_SKEW`).
+    event ConsentRevoked(address indexed patient, uint256 indexed grantee, uint40 revokedBefore);
     /// @notice A patient cancelled every unrelayed signature for a grantee (and revoked as `ConsentRevoked` does).
-    event ConsentCancelled(address indexed patient, uint256 indexed grantee, uint32 counter, uint40 issuedAt);
+    event ConsentCancelled(address indexed patient, uint256 indexed grantee, uint32 counter, uint40 revokedBefore);
     /// @notice An active practitioner declared break-glass access to a patient's records; `count` is the
     /// practitioner's declarations in the current window.
     event EmergencyAccessDeclared(
@@ -79,9 +80,9 @@ interface IConsentRegistry {
     error ConsentRegistrySignatureLifetime(uint256 issuedAt, uint256 deadline);
     /// @notice The signed counter is not the pair's current counter (the signature was used or superseded).
     error ConsentRegistryStaleCounter(address patient, uint256 grantee, uint32 expected, uint32 given);
-    /// @notice The grant was signed at or before the pair's latest revoke or cancel, or the revoke or cancel is not
-    /// newer than the latest one.
-    error ConsentRegistryRevokedBefore(address patient, uint256 grantee, uint40 revokedBefore, uint256 issuedAt);
+    /// @notice The grant was signed at or before what the pair's latest revoke or cancel covers, or a signed revoke or
+    /// cancel covers no more than it (`given` is the grant's `issuedAt`, or what the revoke would cover).
+    error ConsentRegistryRevokedBefore(address patient, uint256 grantee, uint40 revokedBefore, uint256 given);
     /// @notice The signature is malformed or was not made by the patient.
     error ConsentRegistryInvalidSignature(address patient, address recovered);
     /// @notice The practitioner declared break-glass `MAX_EMERGENCY_PER_WINDOW` times in the current window.
@@ -92,7 +93,8 @@ interface IConsentRegistry {
     /// @notice Grants (or replaces) the caller's grant to `grantee`; a grant replaces the pair's earlier one.
     function grant(uint256 grantee, uint64 scopes, uint8 purpose, uint40 expiry) external;
 
-    /// @notice Revokes the caller's grant to `grantee`, whatever it is, and every grant to it signed until now.
+    /// @notice Revokes the caller's grant to `grantee`, whatever it is, and every grant to it signed until now (plus
+    /// `MAX_CLOCK_SKEW`, as far as a signature may be dated ahead).
     function revoke(uint256 grantee) external;
 
     /// @notice Revokes as of now and cancels every unrelayed signature for `grantee` (bumps the counter).
@@ -112,8 +114,8 @@ interface IConsentRegistry {
     ) external;
 
     /// @notice Revokes on behalf of `patient`, who signed the EIP-712 `Revoke` message: every grant to `grantee`
-    /// signed at or before `issuedAt` ends, and none such can be relayed after. It must be newer than the pair's
-    /// latest revoke or cancel (so the same one relayed again is refused). Anyone may relay.
+    /// signed at or before `issuedAt + MAX_CLOCK_SKEW` ends, and none such can be relayed after. It must be newer than
+    /// the pair's latest revoke or cancel (so the same one relayed again is refused). Anyone may relay.
     function revokeBySig(address patient, uint256 grantee, uint256 issuedAt, uint256 deadline, bytes calldata signature)
         external;
 

@@ -84,12 +84,12 @@ final class EventDecoder {
         on(ConsentRegistry.CONSENTREVOKED_EVENT, consent, log -> {
             var e = ConsentRegistry.getConsentRevokedEventFromLog(log);
             return new LedgerEvent.ConsentRevoked(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
-                    e.counter.longValue(), Instant.ofEpochSecond(e.issuedAt.longValue()));
+                    Instant.ofEpochSecond(e.revokedBefore.longValue()));
         });
         on(ConsentRegistry.CONSENTCANCELLED_EVENT, consent, log -> {
             var e = ConsentRegistry.getConsentCancelledEventFromLog(log);
             return new LedgerEvent.ConsentCancelled(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
-                    e.counter.longValue(), Instant.ofEpochSecond(e.issuedAt.longValue()));
+                    e.counter.longValue(), Instant.ofEpochSecond(e.revokedBefore.longValue()));
         });
         on(ConsentRegistry.EMERGENCYACCESSDECLARED_EVENT, consent, log -> {
             var e = ConsentRegistry.getEmergencyAccessDeclaredEventFromLog(log);

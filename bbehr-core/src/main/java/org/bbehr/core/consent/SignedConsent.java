@@ -41,7 +41,10 @@ public sealed interface SignedConsent {
         }
     }
 
-    /** Ends every grant to the grantee signed at or before {@code issuedAt}, whenever either is relayed. */
+    /**
+     * Ends every grant to the grantee signed at or before {@code issuedAt} plus the contract's clock skew (5 minutes, as
+     * far as a grant's signature may be dated ahead), whenever either is relayed.
+     */
     record Revoke(Address patient, Grantee grantee, Instant issuedAt, Instant deadline, byte[] signature)
             implements SignedConsent {}
 

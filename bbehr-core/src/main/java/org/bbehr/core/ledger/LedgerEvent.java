@@ -50,12 +50,15 @@ public sealed interface LedgerEvent {
             Instant grantedAt)
             implements LedgerEvent {}
 
-    /** Every grant to the grantee signed at or before {@code issuedAt} ended, and none such can be relayed after. */
-    record ConsentRevoked(Position position, Address patient, Grantee grantee, long counter, Instant issuedAt)
+    /**
+     * Every grant to the grantee signed at or before {@code revokedBefore} (the revoke's time plus the contract's
+     * clock skew) ended, and none such can be relayed after.
+     */
+    record ConsentRevoked(Position position, Address patient, Grantee grantee, Instant revokedBefore)
             implements LedgerEvent {}
 
     /** As {@link ConsentRevoked}, and the pair's counter was bumped so every earlier unrelayed signature died. */
-    record ConsentCancelled(Position position, Address patient, Grantee grantee, long counter, Instant issuedAt)
+    record ConsentCancelled(Position position, Address patient, Grantee grantee, long counter, Instant revokedBefore)
             implements LedgerEvent {}
 
     record EmergencyAccessDeclared(

@@ -128,9 +128,9 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
                     old -> new ConsentGrant(e.scopes(), e.purpose(), e.expiry(), e.counter(), e.grantedAt(),
                             old.revokedBefore()));
             case LedgerEvent.ConsentRevoked e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
-                    old -> revoked(old, e.issuedAt(), old.counter()));
+                    old -> revoked(old, e.revokedBefore(), old.counter()));
             case LedgerEvent.ConsentCancelled e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
-                    old -> revoked(old, e.issuedAt(), e.counter()));
+                    old -> revoked(old, e.revokedBefore(), e.counter()));
             case LedgerEvent.PatientLinked e -> links.put(new LinkKey(e.hospitalId(), e.patientIdHash()),
                     new PatientLink(Optional.of(e.patient()), e.counter(), Instant.EPOCH));
             case LedgerEvent.EmergencyAccessDeclared e -> { }
@@ -156,10 +156,10 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
         return a.blockNumber() != b.blockNumber() ? a.blockNumber() > b.blockNumber() : a.logIndex() > b.logIndex();
     }
 
-    /** A revoke or cancel issued at {@code issuedAt}: ends a grant signed at or before it, remembers it. */
-    private static ConsentGrant revoked(ConsentGrant old, Instant issuedAt, long counter) {
-        boolean ends = old.scopes() != 0 && !old.grantedAt().isAfter(issuedAt);
-        Instant before = issuedAt.isAfter(old.revokedBefore()) ? issuedAt : old.revokedBefore();
+    /** A revoke or cancel covering until {@code covers}: ends a grant signed at or before it, remembers it. */
+    private static ConsentGrant revoked(ConsentGrant old, Instant covers, long counter) {
+        boolean ends = old.scopes() != 0 && !old.grantedAt().isAfter(covers);
+        Instant before = covers.isAfter(old.revokedBefore()) ? covers : old.revokedBefore();
         return ends ? new ConsentGrant(0, NONE.purpose(), NONE.expiry(), counter, old.grantedAt(), before)
                 : new ConsentGrant(old.scopes(), old.purpose(), old.expiry(), counter, old.grantedAt(), before);
     }

@@ -88,10 +88,10 @@ class LedgerMirrorTest {
         List<LedgerEvent> events = new java.util.ArrayList<>(bobAtHospitalOne());
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, hospital, Category.scopes(Category.LABORATORY),
                 Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW.minusSeconds(60)));
-        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, hospital, 1, NOW.minusSeconds(10)));
+        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, hospital, NOW.minusSeconds(10)));
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, bob, Category.scopes(Category.LABORATORY),
                 Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW.minusSeconds(5)));
-        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, bob, 1, NOW.minusSeconds(20)));
+        events.add(new LedgerEvent.ConsentRevoked(next(), ALICE, bob, NOW.minusSeconds(20)));
 
         // when
         events.forEach(mirror);
