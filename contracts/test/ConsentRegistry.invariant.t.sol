@@ -11,11 +11,14 @@ import {IHospitalDirectory} from "../src/IHospitalDirectory.sol";
 /// @notice Randomly grants, revokes and cancels (directly and by signature), signs grants, revokes and cancels that
 /// are relayed later, in any order and any number of times, suspends and reactivates hospital B and moves time,
 /// keeping a model of every patient–grantee pair built from the v2 rules: a grant signature relays only at the pair's
-/// counter, before its deadline and if signed after the pair's latest revoke or cancel (`revokedBefore`); a signed
-/// revoke or cancel relays only before its deadline and if strictly newer than `revokedBefore` (so never twice), and
-/// ends the grant if it was signed (or made) at or before its `issuedAt`; a direct revoke or cancel ends whatever grant
-/// the pair has and covers `max(now, grantedAt, revokedBefore)`; a cancel bumps the counter; grants go only to
-/// grantees the directory knows.
+/// counter, before its deadline and if dated after what the pair's latest revoke or cancel covers (`revokedBefore`);
+/// a signed revoke or cancel covers `issuedAt + MAX_CLOCK_SKEW`, relays only before its deadline and if that is
+/// strictly more than `revokedBefore` (so never twice), and ends the grant if it was signed (or made) at or before what
+/// it covers; a direct revoke or cancel ends whatever grant the pair has and covers
+/// `max(now + MAX_CLOCK_SKEW, grantedAt, revokedBefore)`; a cancel bumps the counter; grants go only to grantees the
+/// directory knows. Besides the model, it checks the reviewer's property directly: a grant signature made (in chain
+/// time) no later than a revoke or cancel of the pair — a direct one's block, a signed one's `issuedAt` — never relays
+/// after it, however far ahead the grant was dated.
 contract ConsentHandler {
     uint256 internal constant HOSPITAL_FLAG = uint256(1) << 160;
     uint64 internal constant ALL_SCOPES = 0x1FFF;
@@ -47,6 +50,7 @@ contract ConsentHandler {
         uint256 deadline;
         bytes signature;
         uint256 cancelsAtSigning; // cancels relayed on the pair when this was signed
+        uint256 signedAt; // the chain time when it was signed (its issuedAt may be up to the skew ahead, or earlier)
         bool relayed;
     }
 
@@ -63,6 +67,9 @@ contract ConsentHandler {
     mapping(uint256 grantee => bool) public known;
     mapping(address patient => mapping(uint256 grantee => Model)) internal model;
     mapping(address patient => mapping(uint256 grantee => uint256)) internal cancels;
+    /// @dev The latest time the patient revoked or cancelled the pair as of: a direct one's block time, a signed
+    /// one's `issuedAt`.
+    mapping(address patient => mapping(uint256 grantee => uint256)) internal revokedAsOf;
     Signed[] internal pool;
     uint256 internal lastPatient;
     uint256 internal lastGrantee;
@@ -71,6 +78,7 @@ contract ConsentHandler {
     bool public hospitalBActive = true;
     bool public counterWentBackwards;
     bool public revokedSignatureRelayed;
+    bool public grantSignedBeforeARevokeRelayed;
     bool public cancelledSignatureRelayed;
     bool public revokeLeftACoveredGrant;
     bool public directRevokeLeftAGrant;
@@ -149,9 +157,10 @@ contract ConsentHandler {
 
     function revoke(uint256 patientSeed, uint256 granteeSeed) external {
         (, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
+        uint256 covers = _coversNow(patient, grantee); // before the prank: it reads the registry
         vm.prank(patient);
-        uint256 covers = _coversNow(patient, grantee);
         try registry.revoke(grantee) {
+            _revokedAsOf(patient, grantee, block.timestamp);
             _applyRevoke(patient, grantee, covers, false);
             _checkDirectEnded(patient, grantee);
         } catch {
@@ -161,9 +170,10 @@ contract ConsentHandler {
 
     function cancel(uint256 patientSeed, uint256 granteeSeed) external {
         (, address patient, uint256 grantee) = _pick(patientSeed, granteeSeed);
+        uint256 covers = _coversNow(patient, grantee); // before the prank: it reads the registry
         vm.prank(patient);
-        uint256 covers = _coversNow(patient, grantee);
         try registry.cancel(grantee) {
+            _revokedAsOf(patient, grantee, block.timestamp);
             _applyRevoke(patient, grantee, covers, true);
             _checkDirectEnded(patient, grantee);
         } catch {
@@ -196,6 +206,7 @@ contract ConsentHandler {
             deadline: deadline,
             signature: "",
             cancelsAtSigning: cancels[patient][grantee],
+            signedAt: block.timestamp,
             relayed: false
         });
         s.signature = _sign(
@@ -255,6 +266,7 @@ contract ConsentHandler {
             deadline: deadline,
             signature: _sign(key, digest),
             cancelsAtSigning: cancels[patient][grantee],
+            signedAt: block.timestamp,
             relayed: false
         });
         _keepAndMaybeRelay(s, relayNow, false);
@@ -303,6 +315,7 @@ contract ConsentHandler {
             if (s.relayed) replayedGrantAccepted = true;
             if (s.issuedAt <= m.revokedBefore) revokedSignatureRelayed = true;
             if (cancels[s.patient][s.grantee] > s.cancelsAtSigning) cancelledSignatureRelayed = true;
+            if (s.signedAt <= revokedAsOf[s.patient][s.grantee]) grantSignedBeforeARevokeRelayed = true;
             s.relayed = true;
             relayedGrants += 1;
             _applyGrant(s.patient, s.grantee, s.scopes, s.purpose, s.expiry, s.issuedAt, true);
@@ -315,7 +328,8 @@ contract ConsentHandler {
     function _relayRevokeOrCancel(Signed storage s) internal {
         Model memory m = model[s.patient][s.grantee];
         bool cancelling = s.kind == CANCEL;
-        bool expected = s.deadline >= block.timestamp && s.issuedAt > m.revokedBefore;
+        uint256 covers = s.issuedAt + registry.MAX_CLOCK_SKEW();
+        bool expected = s.deadline >= block.timestamp && covers > m.revokedBefore;
         // anyone may relay: the handler itself does
         bool ok;
         if (cancelling) {
@@ -335,7 +349,8 @@ contract ConsentHandler {
         }
         s.relayed = true;
         relayedRevokesAndCancels += 1;
-        _applyRevoke(s.patient, s.grantee, s.issuedAt, cancelling);
+        _revokedAsOf(s.patient, s.grantee, s.issuedAt);
+        _applyRevoke(s.patient, s.grantee, covers, cancelling);
     }
 
     function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
@@ -372,11 +387,11 @@ contract ConsentHandler {
         m.signed = signed;
     }
 
-    /// @dev What a direct revoke or cancel now covers, from the model alone: the latest of now, the pair's grantedAt
-    /// (a grant signed up to the clock skew ahead) and its revokedBefore (a signed revoke dated ahead).
+    /// @dev What a direct revoke or cancel now covers, from the model alone: the latest of now plus the clock skew,
+    /// the pair's grantedAt and its revokedBefore (a signed revoke dated ahead covers up to twice the skew past now).
     function _coversNow(address patient, uint256 grantee) internal view returns (uint256 covers) {
         Model memory m = model[patient][grantee];
-        covers = block.timestamp;
+        covers = block.timestamp + registry.MAX_CLOCK_SKEW();
         if (m.grantedAt > covers) covers = m.grantedAt;
         if (m.revokedBefore > covers) covers = m.revokedBefore;
     }
@@ -386,22 +401,28 @@ contract ConsentHandler {
         if (registry.getGrant(patient, grantee).scopes != 0) directRevokeLeftAGrant = true;
     }
 
-    /// @dev The v2 rule, applied independently of the contract, then checked against what it stored.
-    function _applyRevoke(address patient, uint256 grantee, uint256 issuedAt, bool cancelling) internal {
+    function _revokedAsOf(address patient, uint256 grantee, uint256 asOf) internal {
+        if (asOf > revokedAsOf[patient][grantee]) revokedAsOf[patient][grantee] = asOf;
+    }
+
+    /// @dev The v2 rule, applied independently of the contract, then checked against what it stored: the revoke or
+    /// cancel covering `covers` (never less than the pair's revokedBefore) ends a grant made at or before it.
+    function _applyRevoke(address patient, uint256 grantee, uint256 covers, bool cancelling) internal {
         Model storage m = model[patient][grantee];
         _checkCounter(patient, grantee, m.counter, cancelling ? m.counter + 1 : m.counter);
         if (registry.getGrant(patient, grantee).revokedBefore < m.revokedBefore) revokedBeforeWentBackwards = true;
-        if (m.scopes != 0 && m.grantedAt <= issuedAt) {
+        if (covers < m.revokedBefore) unexpectedOutcome = true;
+        if (m.scopes != 0 && m.grantedAt <= covers) {
             (m.scopes, m.expiry, m.purpose, m.signed) = (0, 0, 0, false);
         }
-        if (issuedAt > m.revokedBefore) m.revokedBefore = uint40(issuedAt);
+        m.revokedBefore = uint40(covers);
         if (cancelling) {
             m.counter += 1;
             cancels[patient][grantee] += 1;
         }
         IConsentRegistry.Grant memory stored = registry.getGrant(patient, grantee);
         // a revoke or cancel never leaves a grant signed (or made) at or before it
-        if (stored.scopes != 0 && stored.grantedAt <= issuedAt) revokeLeftACoveredGrant = true;
+        if (stored.scopes != 0 && stored.grantedAt <= covers) revokeLeftACoveredGrant = true;
     }
 
     /// @dev Called after a successful action: the stored counter must be exactly the model's next one.
@@ -464,6 +485,7 @@ contract ConsentRegistryInvariantTest is Fixture {
         _checkNoActiveSignedGrantAtOrBeforeRevokedBefore();
         assertFalse(handler.counterWentBackwards(), "counter went backwards");
         assertFalse(handler.revokedSignatureRelayed(), "a grant signed at or before a revoke or cancel relayed");
+        assertFalse(handler.grantSignedBeforeARevokeRelayed(), "a grant signed before a revoke relayed after it");
         assertFalse(handler.cancelledSignatureRelayed(), "a cancelled grant signature relayed");
         assertFalse(handler.revokeLeftACoveredGrant(), "a revoke or cancel left a grant it covers");
         assertFalse(handler.replayedGrantAccepted(), "a grant signature relayed twice");

@@ -360,15 +360,15 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
 
     // ---------------------------------------------------------------- revoke
 
-    function test_revoke_endsGrantKeepsCounterRecordsRevokedBeforeAndEmits() public {
+    function test_revoke_endsGrantKeepsCounterRecordsRevokedBeforeTheSkewAheadAndEmits() public {
         uint256 grantee = hospitalGrantee(hospitalA);
         directGrant(patient, grantee, ALL_SCOPES, inDays(30));
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentRevoked(patient, grantee, 1, uint40(T0 + 1 hours));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(T0 + 1 hours + MAX_SKEW));
         directRevoke(patient, grantee);
         assertNoGrant(patient, grantee, 1);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore is now plus the skew");
         assertFalse(registry.isAuthorized(patient, drA, DEMOGRAPHICS), "revoked");
         assertFalse(registry.isHospitalAuthorized(patient, hospitalA, DEMOGRAPHICS), "hospital revoked");
 
@@ -376,27 +376,29 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         vm.warp(T0 + 2 hours);
         directGrant(patient, grantee, 1, inDays(1));
         assertGrant(patient, grantee, 1, 0, inDays(1), 2);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "revokedBefore kept");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore kept");
     }
 
-    function test_revoke_withNoGrantSucceedsAndRecordsRevokedBefore() public {
+    function test_revoke_withNoGrantSucceedsAndRecordsRevokedBeforeTheSkewAhead() public {
         uint256 grantee = practitionerGrantee(drA);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentRevoked(patient, grantee, 0, uint40(T0));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(T0 + MAX_SKEW));
         directRevoke(patient, grantee);
         assertNoGrant(patient, grantee, 0);
-        assertEq(revokedBeforeOf(patient, grantee), T0, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + MAX_SKEW, "revokedBefore");
     }
 
-    function test_revoke_twiceIsHarmless() public {
+    function test_revoke_twiceIsHarmlessAndCoversFromTheLatest() public {
         uint256 grantee = practitionerGrantee(drA);
         directGrant(patient, grantee, 1, inDays(1));
         vm.warp(T0 + 10);
         directRevoke(patient, grantee);
         vm.warp(T0 + 20);
+        vm.expectEmit(address(registry));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(T0 + 20 + MAX_SKEW));
         directRevoke(patient, grantee);
         assertNoGrant(patient, grantee, 1);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 20, "latest revoke");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 20 + MAX_SKEW, "latest revoke");
     }
 
     function test_revoke_byStrangerOnlyTouchesStrangersOwnPair() public {
@@ -406,7 +408,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         directRevoke(stranger, grantee);
         assertTrue(registry.isAuthorized(patient, drA, DEMOGRAPHICS), "patient's grant intact");
         assertEq(revokedBeforeOf(patient, grantee), 0, "patient's pair untouched");
-        assertEq(revokedBeforeOf(stranger, grantee), T0 + 10, "stranger's own pair");
+        assertEq(revokedBeforeOf(stranger, grantee), T0 + 10 + MAX_SKEW, "stranger's own pair");
     }
 
     function test_revoke_succeedsForExpiredGrant() public {
@@ -417,7 +419,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         assertNoGrant(patient, grantee, 1);
     }
 
-    function test_revoke_refusesLaterRelayOfGrantSignedAtOrBeforeIt() public {
+    function test_revoke_refusesLaterRelayOfGrantSignedUpToTheSkewAfterIt() public {
         uint256 grantee = practitionerGrantee(drA);
         GrantMsg memory older = grantMsg(patient, grantee, ALL_SCOPES); // signed at T0
         bytes memory olderSig = signGrant(patientKey, older);
@@ -425,12 +427,80 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         GrantMsg memory sameSecond = grantMsg(patient, grantee, ALL_SCOPES); // signed at T0 + 1 hours
         bytes memory sameSecondSig = signGrant(patientKey, sameSecond);
         directRevoke(patient, grantee);
+        uint256 covers = T0 + 1 hours + MAX_SKEW;
 
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, covers, T0));
         relayGrant(nodeA, older, olderSig);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0 + 1 hours));
+        vm.expectRevert(revokedBefore(patient, grantee, covers, T0 + 1 hours));
         relayGrant(nodeA, sameSecond, sameSecondSig);
+        // signed during the five minutes after the revoke, however it is dated: refused, even once time has passed
+        vm.warp(covers);
+        GrantMsg memory withinSkew = grantMsg(patient, grantee, ALL_SCOPES); // issuedAt == covers
+        bytes memory withinSkewSig = signGrant(patientKey, withinSkew);
+        vm.warp(covers + 1 hours);
+        vm.expectRevert(revokedBefore(patient, grantee, covers, covers));
+        relayGrant(nodeA, withinSkew, withinSkewSig);
         assertNoGrant(patient, grantee, 0);
+    }
+
+    /// @dev The reviewer's hole in the previous rules: the patient signs a grant dated the full skew ahead and hands it
+    /// to a hospital, then revokes; a revoke covering only "now" let the hospital relay the grant afterwards.
+    function test_revoke_directEndsAnUnrelayedGrantDatedAheadWhenItIsRelayedLater() public {
+        uint256 grantee = hospitalGrantee(hospitalB);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
+        g.issuedAt = block.timestamp + MAX_SKEW; // dated as far ahead as the registry accepts
+        bytes memory sig = signGrant(patientKey, g); // handed to hospital B, which holds it back
+        directRevoke(patient, grantee); // in the same second the grant was signed
+        assertEq(revokedBeforeOf(patient, grantee), T0 + MAX_SKEW, "covers the grant's date");
+        vm.warp(T0 + 1 minutes);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayGrant(nodeB, g, sig);
+        vm.warp(T0 + 50 minutes); // nor once the chain is past its date
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayGrant(nodeB, g, sig);
+        assertNoGrant(patient, grantee, 0);
+        assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "never granted");
+    }
+
+    /// @dev For the five minutes a revoke covers, a newly signed grant is refused; the patient can still grant
+    /// directly.
+    function test_revoke_signedGrantWithinTheSkewAfterItIsRefusedButADirectGrantWorks() public {
+        uint256 grantee = practitionerGrantee(drA);
+        directGrant(patient, grantee, 1, inDays(1));
+        directRevoke(patient, grantee);
+        vm.warp(T0 + MAX_SKEW);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES); // issuedAt T0 + MAX_SKEW
+        bytes memory sig = signGrant(patientKey, g);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayGrant(nodeA, g, sig);
+        directGrant(patient, grantee, ALL_SCOPES, inDays(1));
+        assertGrant(patient, grantee, ALL_SCOPES, 0, inDays(1), 2);
+        assertTrue(registry.isAuthorized(patient, drA, SENSITIVE), "the direct grant stands");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + MAX_SKEW, "revokedBefore kept");
+    }
+
+    function test_revoke_grantSignedMoreThanTheSkewAfterItRelays() public {
+        uint256 grantee = practitionerGrantee(drA);
+        directGrant(patient, grantee, 1, inDays(1));
+        directRevoke(patient, grantee);
+        vm.warp(T0 + MAX_SKEW + 1);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES); // counter 1: a revoke does not bump it
+        assertEq(g.counter, 1, "counter kept");
+        relayGrant(nodeA, g, signGrant(patientKey, g));
+        assertGrant(patient, grantee, ALL_SCOPES, 0, g.expiry, 2);
+        assertTrue(registry.isAuthorized(patient, drA, SENSITIVE), "granted after what the revoke covers");
+    }
+
+    /// @dev A grant signed just after the revoke but dated ahead, past what the revoke covers, relays: it is later.
+    function test_revoke_grantDatedPastWhatItCoversRelaysEvenBeforeThatTime() public {
+        uint256 grantee = practitionerGrantee(drA);
+        directRevoke(patient, grantee);
+        vm.warp(T0 + 1);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
+        g.issuedAt = T0 + 1 + MAX_SKEW;
+        relayGrant(nodeA, g, signGrant(patientKey, g));
+        assertEq(grantedAtOf(patient, grantee), T0 + 1 + MAX_SKEW, "grantedAt");
+        assertTrue(registry.isAuthorized(patient, drA, 0), "granted");
     }
 
     function test_revoke_endsGrantAFrontRunningHospitalRelayedJustBeforeIt() public {
@@ -448,28 +518,15 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         relayGrant(nodeB, g, sig);
     }
 
-    function test_revoke_grantSignedAfterItStillRelays() public {
-        uint256 grantee = practitionerGrantee(drA);
-        directGrant(patient, grantee, 1, inDays(1));
-        directRevoke(patient, grantee);
-        vm.warp(T0 + 1);
-        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES); // counter 1: a revoke does not bump it
-        assertEq(g.counter, 1, "counter kept");
-        relayGrant(nodeA, g, signGrant(patientKey, g));
-        assertGrant(patient, grantee, ALL_SCOPES, 0, g.expiry, 2);
-        assertTrue(registry.isAuthorized(patient, drA, SENSITIVE), "granted after the revoke");
-    }
-
-    /// @dev The skew hole of the first v2 draft: a grant signed with `issuedAt` up to `MAX_CLOCK_SKEW` ahead is stored
-    /// with that `grantedAt`; a direct revoke as of `block.timestamp` ended nothing until the chain caught up.
+    /// @dev A grant relayed with `issuedAt` the full skew ahead is stored with that `grantedAt`; a direct revoke in
+    /// the same second covers exactly that and ends it.
     function test_revoke_directEndsAGrantRelayedWithIssuedAtAhead() public {
         uint256 grantee = hospitalGrantee(hospitalB);
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
         g.issuedAt = block.timestamp + MAX_SKEW;
         relayGrant(nodeB, g, signGrant(patientKey, g));
-        vm.warp(T0 + 1);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentRevoked(patient, grantee, 1, uint40(T0 + MAX_SKEW));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(T0 + MAX_SKEW));
         directRevoke(patient, grantee);
         assertNoGrant(patient, grantee, 1);
         assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "the patient's revoke ends the grant");
@@ -481,37 +538,41 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory notAfterSig = signGrant(patientKey, notAfter);
         vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
         relayGrant(nodeB, notAfter, notAfterSig);
+        vm.warp(T0 + 1);
         notAfter.issuedAt = T0 + MAX_SKEW + 1;
         relayGrant(nodeB, notAfter, signGrant(patientKey, notAfter));
         assertTrue(registry.isHospitalAuthorized(patient, hospitalB, 0), "a grant signed after it relays");
     }
 
+    /// @dev A signed revoke dated ahead covers up to twice the skew past its relay; a direct revoke soon after keeps
+    /// that rather than lowering it to its own now plus the skew.
     function test_revoke_directAfterASignedRevokeDatedAheadKeepsItsRevokedBefore() public {
         uint256 grantee = practitionerGrantee(drA);
         uint256 ahead = block.timestamp + MAX_SKEW;
         bytes memory sig = signRevoke(patientKey, patient, grantee, ahead, ahead + 1 hours);
         relayRevoke(stranger, patient, grantee, ahead, ahead + 1 hours, sig);
+        assertEq(revokedBeforeOf(patient, grantee), ahead + MAX_SKEW, "the signed revoke's");
         vm.warp(T0 + 1 minutes);
         directGrant(patient, grantee, 1, inDays(1));
         vm.warp(T0 + 2 minutes);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentRevoked(patient, grantee, 1, uint40(ahead));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(ahead + MAX_SKEW));
         directRevoke(patient, grantee);
         assertNoGrant(patient, grantee, 1);
-        assertEq(revokedBeforeOf(patient, grantee), ahead, "not lowered to now");
+        assertEq(revokedBeforeOf(patient, grantee), ahead + MAX_SKEW, "not lowered to now plus the skew");
     }
 
     // ---------------------------------------------------------------- cancel
 
-    function test_cancel_endsGrantBumpsCounterAndEmits() public {
+    function test_cancel_endsGrantBumpsCounterRecordsRevokedBeforeTheSkewAheadAndEmits() public {
         uint256 grantee = hospitalGrantee(hospitalA);
         directGrant(patient, grantee, ALL_SCOPES, inDays(30));
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore");
         assertFalse(registry.isAuthorized(patient, drA, 0), "cancelled");
     }
 
@@ -521,7 +582,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory sig = signGrant(patientKey, g);
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 1, uint40(T0 + 1 hours));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, 1, uint40(T0 + 1 hours + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 1);
         vm.expectRevert(staleCounter(patient, grantee, 1, 0));
@@ -543,13 +604,28 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         assertGrant(patient, grantee, ALL_SCOPES, 0, g.expiry, 2);
     }
 
-    function test_cancel_twiceBumpsCounterTwice() public {
+    function test_cancel_refusesAGrantAtTheNewCounterSignedWithinTheSkewAfterIt() public {
+        uint256 grantee = practitionerGrantee(drA);
+        directCancel(patient, grantee); // counter 1, covers T0 + MAX_SKEW
+        vm.warp(T0 + 1 minutes);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
+        assertEq(g.counter, 1, "new counter");
+        bytes memory sig = signGrant(patientKey, g);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + 1 minutes));
+        relayGrant(nodeA, g, sig);
+        vm.warp(T0 + MAX_SKEW + 1);
+        g = grantMsg(patient, grantee, ALL_SCOPES);
+        relayGrant(nodeA, g, signGrant(patientKey, g));
+        assertGrant(patient, grantee, ALL_SCOPES, 0, g.expiry, 2);
+    }
+
+    function test_cancel_twiceBumpsCounterTwiceAndCoversFromTheLatest() public {
         uint256 grantee = practitionerGrantee(drA);
         directCancel(patient, grantee);
         vm.warp(T0 + 1);
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1, "latest cancel");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 + MAX_SKEW, "latest cancel");
     }
 
     function test_cancel_onlyTouchesTheCallersPair() public {
@@ -580,7 +656,6 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
         g.issuedAt = block.timestamp + MAX_SKEW;
         relayGrant(nodeB, g, signGrant(patientKey, g));
-        vm.warp(T0 + 1);
         vm.expectEmit(address(registry));
         emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + MAX_SKEW));
         directCancel(patient, grantee);
@@ -595,9 +670,11 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory sig = signCancel(patientKey, patient, grantee, ahead, ahead + 1 hours);
         relayCancel(stranger, patient, grantee, ahead, ahead + 1 hours, sig);
         vm.warp(T0 + 1 minutes);
+        vm.expectEmit(address(registry));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(ahead + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
-        assertEq(revokedBeforeOf(patient, grantee), ahead, "not lowered to now");
+        assertEq(revokedBeforeOf(patient, grantee), ahead + MAX_SKEW, "not lowered to now plus the skew");
     }
 
     // ---------------------------------------------------------------- grantBySig
@@ -883,7 +960,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
 
     // ---------------------------------------------------------------- revokeBySig
 
-    function test_revokeBySig_relayedByAnyoneEndsGrantKeepsCounterAndEmits() public {
+    function test_revokeBySig_relayedByAnyoneEndsGrantKeepsCounterCoversTheSkewPastItsIssuedAtAndEmits() public {
         uint256 grantee = hospitalGrantee(hospitalA);
         directGrant(patient, grantee, ALL_SCOPES, inDays(30));
         vm.warp(T0 + 1 hours);
@@ -891,10 +968,10 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signRevoke(patientKey, patient, grantee, issuedAt, deadline);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentRevoked(patient, grantee, 1, uint40(issuedAt));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(issuedAt + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, issuedAt, deadline, sig);
         assertNoGrant(patient, grantee, 1);
-        assertEq(revokedBeforeOf(patient, grantee), issuedAt, "revokedBefore is the signed issuedAt");
+        assertEq(revokedBeforeOf(patient, grantee), issuedAt + MAX_SKEW, "revokedBefore is issuedAt plus the skew");
         assertFalse(registry.isAuthorized(patient, drA, 0), "revoked");
     }
 
@@ -905,9 +982,43 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         vm.warp(T0 + 1 hours);
         revokeBySigNow(patientKey, grantee);
         assertNoGrant(patient, grantee, 0);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "revokedBefore");
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0));
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore");
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours + MAX_SKEW, T0));
         relayGrant(nodeA, g, grantSig);
+    }
+
+    /// @dev The reviewer's hole, for a signed revoke: the grant dated the full skew ahead, signed and held back by a
+    /// hospital, is refused when relayed after a revoke the patient signed in the same second.
+    function test_revokeBySig_endsAnUnrelayedGrantDatedAheadWhenItIsRelayedLater() public {
+        uint256 grantee = hospitalGrantee(hospitalB);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
+        g.issuedAt = block.timestamp + MAX_SKEW;
+        bytes memory sig = signGrant(patientKey, g); // handed to hospital B, which holds it back
+        revokeBySigNow(patientKey, grantee); // issuedAt T0, relayed by anyone
+        assertEq(revokedBeforeOf(patient, grantee), T0 + MAX_SKEW, "covers the grant's date");
+        vm.warp(T0 + 1 minutes);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayGrant(nodeB, g, sig);
+        vm.warp(T0 + 50 minutes);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayGrant(nodeB, g, sig);
+        assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "never granted");
+    }
+
+    /// @dev A second signed revoke a few seconds after the first covers more than it, so it is not refused as stale,
+    /// and it ends the grant the patient made in between.
+    function test_revokeBySig_secondSignedRevokeAFewSecondsAfterTheFirstIsAccepted() public {
+        uint256 grantee = practitionerGrantee(drA);
+        revokeBySigNow(patientKey, grantee); // covers T0 + MAX_SKEW
+        vm.warp(T0 + 1);
+        directGrant(patient, grantee, ALL_SCOPES, inDays(1));
+        vm.warp(T0 + 3);
+        vm.expectEmit(address(registry));
+        emit IConsentRegistry.ConsentRevoked(patient, grantee, uint40(T0 + 3 + MAX_SKEW));
+        revokeBySigNow(patientKey, grantee);
+        assertNoGrant(patient, grantee, 1);
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 3 + MAX_SKEW, "the second revoke's");
+        assertFalse(registry.isAuthorized(patient, drA, 0), "the grant in between is ended");
     }
 
     function test_revokeBySig_replayedIsRefusedAndLeavesAGrantSignedAfterIt() public {
@@ -915,29 +1026,30 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         directGrant(patient, grantee, 1, inDays(30));
         vm.warp(T0 + 1 hours);
         uint256 issuedAt = block.timestamp;
+        uint256 covers = issuedAt + MAX_SKEW;
         uint256 deadline = block.timestamp + 1 days;
         bytes memory sig = signRevoke(patientKey, patient, grantee, issuedAt, deadline);
         relayRevoke(stranger, patient, grantee, issuedAt, deadline, sig);
-        // relayed again in the same second, by anyone: refused, as it is not newer than itself
-        vm.expectRevert(revokedBefore(patient, grantee, issuedAt, issuedAt));
+        // relayed again in the same second, by anyone: refused, as it covers no more than itself
+        vm.expectRevert(revokedBefore(patient, grantee, covers, covers));
         relayRevoke(nodeB, patient, grantee, issuedAt, deadline, sig);
         assertNoGrant(patient, grantee, 1);
-        assertEq(revokedBeforeOf(patient, grantee), issuedAt, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), covers, "revokedBefore");
 
         // a grant signed after the revoke: every later replay of it is refused and the grant stands
         vm.warp(T0 + 2 hours);
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
         relayGrant(nodeA, g, signGrant(patientKey, g));
         vm.warp(T0 + 3 hours);
-        vm.expectRevert(revokedBefore(patient, grantee, issuedAt, issuedAt));
+        vm.expectRevert(revokedBefore(patient, grantee, covers, covers));
         relayRevoke(stranger, patient, grantee, issuedAt, deadline, sig);
         assertGrant(patient, grantee, ALL_SCOPES, 0, g.expiry, 2);
-        assertEq(revokedBeforeOf(patient, grantee), issuedAt, "revokedBefore unchanged");
+        assertEq(revokedBeforeOf(patient, grantee), covers, "revokedBefore unchanged");
         assertTrue(registry.isAuthorized(patient, drA, SENSITIVE), "newer grant intact");
     }
 
-    /// @dev The replay hole of the first v2 draft: a direct grant is stored with `grantedAt = block.timestamp`, so in
-    /// the same second as a relayed revoke it was covered by that revoke, and anyone replaying the revoke ended it.
+    /// @dev A replayed signed revoke is refused before anything else changes, so it never ends a direct grant made
+    /// after the revoke was relayed (a direct grant inside what the revoke covers included).
     function test_revokeBySig_replayIsRefusedSoItNeverEndsALaterDirectGrant() public {
         uint256 grantee = practitionerGrantee(drA);
         uint256 deadline = block.timestamp + 1 days;
@@ -945,14 +1057,14 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         relayRevoke(stranger, patient, grantee, block.timestamp, deadline, sig);
         directGrant(patient, grantee, ALL_SCOPES, inDays(30)); // the patient grants again, in the same block
         assertTrue(registry.isAuthorized(patient, drA, 0), "granted after the revoke");
-        vm.expectRevert(revokedBefore(patient, grantee, T0, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, block.timestamp, deadline, sig); // anyone replays the revoke
         assertGrant(patient, grantee, ALL_SCOPES, 0, inDays(30), 1);
         assertTrue(registry.isAuthorized(patient, drA, 0), "the replay did not end the later grant");
     }
 
-    /// @dev The same with a revoke dated within the skew ahead: the grant made a minute after its relay (so before its
-    /// issuedAt) stands when the revoke is replayed.
+    /// @dev The same with a revoke dated within the skew ahead (covering twice the skew past its relay): the grant
+    /// made a minute after its relay stands when the revoke is replayed.
     function test_revokeBySig_replayOfARevokeDatedAheadIsRefusedSoItNeverEndsALaterDirectGrant() public {
         uint256 grantee = practitionerGrantee(drA);
         uint256 issuedAt = block.timestamp + MAX_SKEW;
@@ -962,12 +1074,29 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         vm.warp(T0 + 1 minutes);
         uint40 expiry = inDays(30);
         directGrant(patient, grantee, ALL_SCOPES, expiry);
-        assertEq(grantedAtOf(patient, grantee), T0 + 1 minutes, "granted before the revoke's issuedAt");
+        assertEq(grantedAtOf(patient, grantee), T0 + 1 minutes, "granted inside what the revoke covers");
         vm.warp(T0 + 2 minutes);
-        vm.expectRevert(revokedBefore(patient, grantee, issuedAt, issuedAt));
+        vm.expectRevert(revokedBefore(patient, grantee, issuedAt + MAX_SKEW, issuedAt + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, issuedAt, deadline, sig);
         assertGrant(patient, grantee, ALL_SCOPES, 0, expiry, 1);
         assertTrue(registry.isAuthorized(patient, drA, 0), "the replay did not end the later grant");
+    }
+
+    /// @dev Whether a signed revoke is newer is checked only once its signature is the patient's: a forged or
+    /// malformed one reports the bad signature, however stale it is.
+    function test_revokeBySig_checksTheSignatureBeforeWhetherItIsNewer() public {
+        uint256 grantee = practitionerGrantee(drA);
+        revokeBySigNow(patientKey, grantee);
+        uint256 deadline = T0 + 1 hours;
+        bytes memory forged = signRevoke(patient2Key, patient, grantee, T0, deadline); // stale and forged
+        vm.expectRevert(invalidSignature(patient, patient2));
+        relayRevoke(stranger, patient, grantee, T0, deadline, forged);
+        vm.expectRevert(invalidSignature(patient, address(0)));
+        relayRevoke(stranger, patient, grantee, T0, deadline, new bytes(65));
+        // the genuine stale one is refused as not newer
+        bytes memory genuine = signRevoke(patientKey, patient, grantee, T0, deadline);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayRevoke(stranger, patient, grantee, T0, deadline, genuine);
     }
 
     function test_revokeBySig_relayedFirstRefusesOlderGrantRelayedAfter() public {
@@ -977,7 +1106,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         vm.warp(T0 + 10 minutes);
         revokeBySigNow(patientKey, grantee); // signed at T0 + 10 minutes
         vm.warp(T0 + 20 minutes);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 10 minutes, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 10 minutes + MAX_SKEW, T0));
         relayGrant(nodeB, g, grantSig);
         assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "never granted");
     }
@@ -1020,17 +1149,29 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         relayGrant(nodeB, g, grantSig);
     }
 
-    function test_revokeBySig_grantSignedAfterTheRevokeStillRelays() public {
+    function test_revokeBySig_grantSignedWithinTheSkewAfterTheRevokeIsRefused() public {
         uint256 grantee = practitionerGrantee(drB);
         vm.warp(T0 + 1 hours);
         revokeBySigNow(patientKey, grantee);
-        vm.warp(T0 + 1 hours + 1);
+        vm.warp(T0 + 1 hours + MAX_SKEW);
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
-        relayGrant(nodeB, g, signGrant(patientKey, g));
-        assertTrue(registry.isAuthorized(patient, drB, 0), "granted after the revoke");
+        bytes memory sig = signGrant(patientKey, g);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours + MAX_SKEW, T0 + 1 hours + MAX_SKEW));
+        relayGrant(nodeB, g, sig);
+        assertFalse(registry.isAuthorized(patient, drB, 0), "not granted");
     }
 
-    function test_revokeBySig_relayedLateLeavesAGrantSignedAfterIt() public {
+    function test_revokeBySig_grantSignedMoreThanTheSkewAfterTheRevokeRelays() public {
+        uint256 grantee = practitionerGrantee(drB);
+        vm.warp(T0 + 1 hours);
+        revokeBySigNow(patientKey, grantee);
+        vm.warp(T0 + 1 hours + MAX_SKEW + 1);
+        GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
+        relayGrant(nodeB, g, signGrant(patientKey, g));
+        assertTrue(registry.isAuthorized(patient, drB, 0), "granted after what the revoke covers");
+    }
+
+    function test_revokeBySig_relayedLateLeavesAGrantSignedMoreThanTheSkewAfterIt() public {
         uint256 grantee = practitionerGrantee(drB);
         uint256 deadline = T0 + 1 days;
         bytes memory revokeSig = signRevoke(patientKey, patient, grantee, T0, deadline); // signed at T0, held back
@@ -1040,7 +1181,21 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         vm.warp(T0 + 2 hours);
         relayRevoke(stranger, patient, grantee, T0, deadline, revokeSig);
         assertTrue(registry.isAuthorized(patient, drB, 0), "the newer grant stands");
-        assertEq(revokedBeforeOf(patient, grantee), T0, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + MAX_SKEW, "revokedBefore");
+    }
+
+    /// @dev The other side of covering the skew: a signed revoke held back and relayed later also ends a grant the
+    /// patient made (even directly) within the skew after signing it.
+    function test_revokeBySig_relayedLateEndsADirectGrantMadeWithinTheSkewAfterItWasSigned() public {
+        uint256 grantee = practitionerGrantee(drB);
+        uint256 deadline = T0 + 1 days;
+        bytes memory revokeSig = signRevoke(patientKey, patient, grantee, T0, deadline); // held back
+        vm.warp(T0 + MAX_SKEW);
+        directGrant(patient, grantee, ALL_SCOPES, inDays(30));
+        vm.warp(T0 + 2 hours);
+        relayRevoke(stranger, patient, grantee, T0, deadline, revokeSig);
+        assertNoGrant(patient, grantee, 1);
+        assertFalse(registry.isAuthorized(patient, drB, 0), "ended by the late revoke");
     }
 
     function test_revokeBySig_olderRevokeRelayedAfterANewerOneIsRefused() public {
@@ -1048,42 +1203,48 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory olderSig = signRevoke(patientKey, patient, grantee, T0, T0 + 1 days);
         vm.warp(T0 + 1 hours);
         revokeBySigNow(patientKey, grantee);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours + MAX_SKEW, T0 + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, T0, T0 + 1 days, olderSig);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "latest revoke kept");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "latest revoke kept");
     }
 
-    function test_revokeBySig_notNewerThanADirectRevokeOrCancelIsRefused() public {
+    function test_revokeBySig_notCoveringMoreThanADirectRevokeOrCancelIsRefused() public {
         uint256 grantee = practitionerGrantee(drA);
         uint256 deadline = T0 + 1 days;
         // issued in the same second as a direct revoke
         bytes memory sameSecond = signRevoke(patientKey, patient, grantee, T0 + 1 hours, deadline);
         vm.warp(T0 + 1 hours);
         directRevoke(patient, grantee);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0 + 1 hours));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours + MAX_SKEW, T0 + 1 hours + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, T0 + 1 hours, deadline, sameSecond);
 
         // issued before a direct cancel
         bytes memory beforeCancel = signRevoke(patientKey, patient, grantee, T0 + 2 hours, deadline);
         vm.warp(T0 + 3 hours);
         directCancel(patient, grantee);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 3 hours, T0 + 2 hours));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 3 hours + MAX_SKEW, T0 + 2 hours + MAX_SKEW));
         relayRevoke(stranger, patient, grantee, T0 + 2 hours, deadline, beforeCancel);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 3 hours, "the cancel's");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 3 hours + MAX_SKEW, "the cancel's");
 
         // one second newer relays
         bytes memory newer = signRevoke(patientKey, patient, grantee, T0 + 3 hours + 1, deadline);
         relayRevoke(stranger, patient, grantee, T0 + 3 hours + 1, deadline, newer);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 3 hours + 1, "newer revoke");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 3 hours + 1 + MAX_SKEW, "newer revoke");
     }
 
-    function test_revokeBySig_coversAGrantSignedInTheSameSecond() public {
+    function test_revokeBySig_coversAGrantSignedInTheSameSecondOrDatedAheadWithinTheSkew() public {
         uint256 grantee = practitionerGrantee(drA);
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
-        bytes memory grantSig = signGrant(patientKey, g);
-        relayGrant(nodeA, g, grantSig);
+        relayGrant(nodeA, g, signGrant(patientKey, g));
         revokeBySigNow(patientKey, grantee); // issuedAt == the grant's issuedAt
         assertNoGrant(patient, grantee, 1);
+
+        vm.warp(T0 + 1 hours);
+        g = grantMsg(patient, grantee, ALL_SCOPES);
+        g.issuedAt = block.timestamp + MAX_SKEW;
+        relayGrant(nodeA, g, signGrant(patientKey, g));
+        revokeBySigNow(patientKey, grantee); // covers exactly the grant's issuedAt
+        assertNoGrant(patient, grantee, 2);
     }
 
     function test_revokeBySig_refusesDeadlinePastTheCapAndIssuedAtBeyondTheSkew() public {
@@ -1167,17 +1328,17 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
 
     // ---------------------------------------------------------------- cancelBySig
 
-    function test_cancelBySig_relayedByAnyoneEndsGrantBumpsCounterAndEmits() public {
+    function test_cancelBySig_relayedByAnyoneEndsGrantBumpsCounterCoversTheSkewPastItsIssuedAtAndEmits() public {
         uint256 grantee = hospitalGrantee(hospitalA);
         directGrant(patient, grantee, ALL_SCOPES, inDays(30));
         vm.warp(T0 + 1 hours);
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signCancel(patientKey, patient, grantee, block.timestamp, deadline);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours + MAX_SKEW));
         relayCancel(stranger, patient, grantee, T0 + 1 hours, deadline, sig);
         assertNoGrant(patient, grantee, 2);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore");
     }
 
     function test_cancelBySig_worksWithNoGrantEverRelayed() public {
@@ -1197,36 +1358,51 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory sig = signCancel(patientKey, patient, grantee, T0, deadline);
         relayCancel(stranger, patient, grantee, T0, deadline, sig);
         vm.warp(T0 + 1 hours);
-        vm.expectRevert(revokedBefore(patient, grantee, T0, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
         relayCancel(nodeA, patient, grantee, T0, deadline, sig);
         assertEq(registry.getGrant(patient, grantee).counter, 1, "bumped once");
     }
 
-    function test_cancelBySig_notNewerThanTheLatestRevokeIsRefused() public {
+    function test_cancelBySig_checksTheSignatureBeforeWhetherItIsNewer() public {
+        uint256 grantee = practitionerGrantee(drA);
+        cancelBySigNow(patientKey, grantee);
+        uint256 deadline = T0 + 1 hours;
+        bytes memory forged = signCancel(patient2Key, patient, grantee, T0, deadline); // stale and forged
+        vm.expectRevert(invalidSignature(patient, patient2));
+        relayCancel(stranger, patient, grantee, T0, deadline, forged);
+        bytes memory genuine = signCancel(patientKey, patient, grantee, T0, deadline);
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + MAX_SKEW, T0 + MAX_SKEW));
+        relayCancel(stranger, patient, grantee, T0, deadline, genuine);
+        assertEq(registry.getGrant(patient, grantee).counter, 1, "bumped once");
+    }
+
+    function test_cancelBySig_notCoveringMoreThanTheLatestRevokeIsRefused() public {
         uint256 grantee = practitionerGrantee(drA);
         uint256 deadline = T0 + 1 days;
         bytes memory olderCancel = signCancel(patientKey, patient, grantee, T0, deadline);
         vm.warp(T0 + 1 hours);
         revokeBySigNow(patientKey, grantee);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours, T0));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 1 hours + MAX_SKEW, T0 + MAX_SKEW));
         relayCancel(stranger, patient, grantee, T0, deadline, olderCancel);
 
         // nor one issued in the same second as a direct revoke
         bytes memory sameSecond = signCancel(patientKey, patient, grantee, T0 + 2 hours, deadline);
         vm.warp(T0 + 2 hours);
         directRevoke(patient, grantee);
-        vm.expectRevert(revokedBefore(patient, grantee, T0 + 2 hours, T0 + 2 hours));
+        vm.expectRevert(revokedBefore(patient, grantee, T0 + 2 hours + MAX_SKEW, T0 + 2 hours + MAX_SKEW));
         relayCancel(stranger, patient, grantee, T0 + 2 hours, deadline, sameSecond);
         assertEq(registry.getGrant(patient, grantee).counter, 0, "never bumped");
     }
 
-    function test_cancelBySig_newerCancelAfterAnOlderOneSucceeds() public {
+    function test_cancelBySig_newerCancelASecondAfterAnOlderOneSucceeds() public {
         uint256 grantee = practitionerGrantee(drA);
         cancelBySigNow(patientKey, grantee);
         vm.warp(T0 + 1);
+        vm.expectEmit(address(registry));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 + MAX_SKEW));
         cancelBySigNow(patientKey, grantee);
         assertNoGrant(patient, grantee, 2);
-        assertEq(revokedBeforeOf(patient, grantee), T0 + 1, "revokedBefore");
+        assertEq(revokedBeforeOf(patient, grantee), T0 + 1 + MAX_SKEW, "revokedBefore");
     }
 
     function test_cancelBySig_frontRunningHospitalCannotKeepAnUnrelayedGrant() public {
@@ -1801,7 +1977,7 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
             bytes memory sig = signRevoke(patientKey, patient, grantee, issuedAt, deadline);
             if (refused) vm.expectRevert(refusal);
             relayRevoke(stranger, patient, grantee, issuedAt, deadline, sig);
-            assertEq(revokedBeforeOf(patient, grantee), refused ? 0 : issuedAt, "revoke");
+            assertEq(revokedBeforeOf(patient, grantee), refused ? 0 : issuedAt + MAX_SKEW, "revoke");
         } else if (kind == 2) {
             bytes memory sig = signCancel(patientKey, patient, grantee, issuedAt, deadline);
             if (refused) vm.expectRevert(refusal);
@@ -1863,16 +2039,24 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
         relayGrant(nodeB, g, grantSig);
         assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "never relays");
 
-        // a grant signed after the cancel, at the new counter, does relay
+        // at the new counter, a grant signed within the skew after the cancel is refused, one signed after relays
+        uint256 covers = cancelIssuedAt + MAX_SKEW;
+        assertEq(revokedBeforeOf(patient, grantee), covers, "the cancel covers the skew past its time");
         GrantMsg memory later = grantMsg(patient, grantee, ALL_SCOPES);
-        later.issuedAt = cancelIssuedAt + 1;
+        later.issuedAt = covers;
+        later.deadline = block.timestamp;
+        bytes memory withinSig = signGrant(patientKey, later);
+        vm.expectRevert(revokedBefore(patient, grantee, covers, covers));
+        relayGrant(nodeB, later, withinSig);
+        if (block.timestamp <= cancelIssuedAt) vm.warp(cancelIssuedAt + 1);
+        later.issuedAt = covers + 1;
         later.deadline = block.timestamp;
         relayGrant(nodeB, later, signGrant(patientKey, later));
         assertTrue(registry.isHospitalAuthorized(patient, hospitalB, 0), "a newer grant relays");
     }
 
-    /// @dev A signed grant and a signed revoke end the same whichever is relayed first: the grant stands iff it was
-    /// signed after the revoke.
+    /// @dev A signed grant and a signed revoke (either possibly dated up to the skew ahead) end the same whichever is
+    /// relayed first: the grant stands iff it was signed more than the skew after the revoke.
     function testFuzz_revokeAndGrant_sameOutcomeWhicheverIsRelayedFirst(
         uint256 grantAge,
         uint256 revokeAge,
@@ -1882,31 +2066,32 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
         vm.warp(START);
         uint256 grantee = practitionerGrantee(drB);
         GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
-        g.issuedAt = block.timestamp - bound(grantAge, 0, 2 days);
+        g.issuedAt = block.timestamp + MAX_SKEW - bound(grantAge, 0, 2 days);
         g.deadline = block.timestamp + 1 days;
         bytes memory grantSig = signGrant(patientKey, g);
-        uint256 revokeIssuedAt = block.timestamp - bound(revokeAge, 0, 2 days);
+        uint256 revokeIssuedAt = block.timestamp + MAX_SKEW - bound(revokeAge, 0, 2 days);
         uint256 revokeDeadline = block.timestamp + 1 days;
         bytes memory revokeSig = signRevoke(patientKey, patient, grantee, revokeIssuedAt, revokeDeadline);
-        bool grantSignedAfter = g.issuedAt > revokeIssuedAt;
+        uint256 covers = revokeIssuedAt + MAX_SKEW;
+        bool grantSignedAfter = g.issuedAt > covers;
 
         if (revokeFirst) {
             relayRevoke(stranger, patient, grantee, revokeIssuedAt, revokeDeadline, revokeSig);
             vm.warp(block.timestamp + bound(gap, 0, 1 days));
-            if (!grantSignedAfter) vm.expectRevert(revokedBefore(patient, grantee, revokeIssuedAt, g.issuedAt));
+            if (!grantSignedAfter) vm.expectRevert(revokedBefore(patient, grantee, covers, g.issuedAt));
             relayGrant(nodeB, g, grantSig);
         } else {
             relayGrant(nodeB, g, grantSig);
             vm.warp(block.timestamp + bound(gap, 0, 1 days));
             relayRevoke(stranger, patient, grantee, revokeIssuedAt, revokeDeadline, revokeSig);
         }
-        assertTrue(registry.isAuthorized(patient, drB, 0) == grantSignedAfter, "stands iff signed after the revoke");
-        assertEq(revokedBeforeOf(patient, grantee), revokeIssuedAt, "revokedBefore");
+        assertTrue(registry.isAuthorized(patient, drB, 0) == grantSignedAfter, "stands iff signed after it covers");
+        assertEq(revokedBeforeOf(patient, grantee), covers, "revokedBefore");
     }
 
     /// @dev A direct revoke or cancel ends whatever grant the pair has (signed long ago or up to the skew ahead, or
-    /// made directly), whatever revoke came before it, and records `max(now, grantedAt, revokedBefore)`; a signed
-    /// revoke or cancel not newer than that is refused after it.
+    /// made directly), whatever revoke came before it, and records `max(now + skew, grantedAt, revokedBefore)`; a
+    /// signed revoke or cancel covering no more than that is refused after it.
     function testFuzz_revokeAndCancel_directEndsWhateverGrantThePairHas(
         uint256 grantAge,
         uint256 priorAge,
@@ -1921,14 +2106,18 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
         uint256 prior;
         if (priorRevoke) {
             // an earlier signed revoke, possibly dated ahead, relayed before the grant
-            prior = block.timestamp + MAX_SKEW - 1 - bound(priorAge, 0, 20 hours);
-            bytes memory revokeSig = signRevoke(patientKey, patient, grantee, prior, prior + 1 days);
-            relayRevoke(stranger, patient, grantee, prior, prior + 1 days, revokeSig);
+            uint256 priorIssuedAt = block.timestamp + MAX_SKEW - bound(priorAge, 0, 20 hours);
+            bytes memory revokeSig = signRevoke(patientKey, patient, grantee, priorIssuedAt, priorIssuedAt + 1 days);
+            relayRevoke(stranger, patient, grantee, priorIssuedAt, priorIssuedAt + 1 days, revokeSig);
+            prior = priorIssuedAt + MAX_SKEW;
+            assertEq(revokedBeforeOf(patient, grantee), prior, "the prior revoke covers the skew past its issuedAt");
         }
         uint256 grantedAt = block.timestamp;
         if (signedGrant) {
-            GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
             uint256 earliest = block.timestamp - 29 days > prior ? block.timestamp - 29 days : prior + 1;
+            // a grant signed after what the prior revoke covers: wait until it may be dated so
+            if (earliest > block.timestamp + MAX_SKEW) vm.warp(earliest - MAX_SKEW);
+            GrantMsg memory g = grantMsg(patient, grantee, ALL_SCOPES);
             g.issuedAt = bound(grantAge, earliest, block.timestamp + MAX_SKEW);
             g.deadline = block.timestamp;
             relayGrant(nodeB, g, signGrant(patientKey, g));
@@ -1939,7 +2128,7 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
         assertTrue(registry.isHospitalAuthorized(patient, hospitalB, 0), "granted");
 
         vm.warp(block.timestamp + bound(delay, 0, MAX_SKEW));
-        uint256 covers = block.timestamp;
+        uint256 covers = block.timestamp + MAX_SKEW;
         if (grantedAt > covers) covers = grantedAt;
         if (prior > covers) covers = prior;
         if (cancelling) {
@@ -1951,9 +2140,10 @@ contract ConsentRegistryFuzzTest is ConsentRegistryTestBase {
         assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "ended");
         assertEq(revokedBeforeOf(patient, grantee), covers, "revokedBefore");
 
-        bytes memory notNewer = signRevoke(patientKey, patient, grantee, covers, covers + 1 hours);
+        uint256 notNewerAt = covers - MAX_SKEW; // a signed revoke covering exactly as much
+        bytes memory notNewer = signRevoke(patientKey, patient, grantee, notNewerAt, notNewerAt + 1 hours);
         vm.expectRevert(revokedBefore(patient, grantee, covers, covers));
-        relayRevoke(stranger, patient, grantee, covers, covers + 1 hours, notNewer);
+        relayRevoke(stranger, patient, grantee, notNewerAt, notNewerAt + 1 hours, notNewer);
     }
 
     function testFuzz_grant_rejectsInvalidGrantee(uint256 grantee) public {

@@ -35,6 +35,11 @@ contract GasScenariosTest is Fixture {
             registry.revoke(hospitalGrantee(hospitalA));
         }
         assertEq(registry.getGrant(vm.addr(0x1000), hospitalGrantee(hospitalA)).scopes, 0, "granted and revoked");
+        assertEq(
+            registry.getGrant(vm.addr(0x1000), hospitalGrantee(hospitalA)).revokedBefore,
+            T0 + 1 hours + MAX_SKEW,
+            "the revoke covers the skew past now"
+        );
     }
 
     function test_gas_grantThenCancelFreshPairs() public {
@@ -49,6 +54,11 @@ contract GasScenariosTest is Fixture {
             registry.cancel(practitionerGrantee(drA));
         }
         assertEq(registry.getGrant(vm.addr(0x1100), practitionerGrantee(drA)).counter, 2, "granted and cancelled");
+        assertEq(
+            registry.getGrant(vm.addr(0x1100), practitionerGrantee(drA)).revokedBefore,
+            T0 + 1 hours + MAX_SKEW,
+            "the cancel covers the skew past now"
+        );
     }
 
     function test_gas_grantBySigThenRevokeBySigFreshPairs() public {
@@ -68,6 +78,11 @@ contract GasScenariosTest is Fixture {
             registry.revokeBySig(signer, hospitalGrantee(hospitalA), block.timestamp, deadline, sig);
         }
         assertEq(registry.getGrant(vm.addr(0x2000), hospitalGrantee(hospitalA)).scopes, 0, "granted and revoked");
+        assertEq(
+            registry.getGrant(vm.addr(0x2000), hospitalGrantee(hospitalA)).revokedBefore,
+            T0 + 1 hours + MAX_SKEW,
+            "the signed revoke covers the skew past its issuedAt"
+        );
     }
 
     function test_gas_grantBySigThenCancelBySigFreshPairs() public {
@@ -87,6 +102,11 @@ contract GasScenariosTest is Fixture {
             registry.cancelBySig(signer, practitionerGrantee(drB), block.timestamp, deadline, sig);
         }
         assertEq(registry.getGrant(vm.addr(0x2100), practitionerGrantee(drB)).counter, 2, "granted and cancelled");
+        assertEq(
+            registry.getGrant(vm.addr(0x2100), practitionerGrantee(drB)).revokedBefore,
+            T0 + 1 hours + MAX_SKEW,
+            "the signed cancel covers the skew past its issuedAt"
+        );
     }
 
     function test_gas_linkBySigFirstLinks() public {
@@ -147,5 +167,7 @@ contract GasScenariosFreshPairCancelTest is Fixture {
             registry.cancelBySig(signer, hospitalGrantee(hospitalA), block.timestamp, deadline, sig);
         }
         assertEq(registry.getGrant(vm.addr(0x6000), hospitalGrantee(hospitalA)).counter, 1, "cancelled");
+        assertEq(registry.getGrant(vm.addr(0x6000), hospitalGrantee(hospitalA)).revokedBefore, T0 + MAX_SKEW, "covers");
+        assertEq(registry.getGrant(vm.addr(0x6100), hospitalGrantee(hospitalA)).revokedBefore, T0 + MAX_SKEW, "signed");
     }
 }
