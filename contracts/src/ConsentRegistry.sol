@@ -302,7 +302,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
                 pair.counter += 1;
             }
             _grants[patient][grantee] = pair;
-            emit ConsentCancelled(patient, grantee, pair.counter, uint40(covers));
+            emit ConsentCancelled(patient, grantee, uint40(covers));
         } else {
             _grants[patient][grantee] = pair;
             emit ConsentRevoked(patient, grantee, uint40(covers));

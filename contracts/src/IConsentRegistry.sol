@@ -42,7 +42,8 @@ interface IConsentRegistry {
     /// `MAX_CLOCK_SKEW`).
     event ConsentRevoked(address indexed patient, uint256 indexed grantee, uint40 revokedBefore);
     /// @notice A patient cancelled every unrelayed signature for a grantee (and revoked as `ConsentRevoked` does).
-    event ConsentCancelled(address indexed patient, uint256 indexed grantee, uint32 counter, uint40 revokedBefore);
+    /// The pair's counter went up by one (`getGrant` has the new one).
+    event ConsentCancelled(address indexed patient, uint256 indexed grantee, uint40 revokedBefore);
     /// @notice An active practitioner declared break-glass access to a patient's records; `count` is the
     /// practitioner's declarations in the current window.
     event EmergencyAccessDeclared(

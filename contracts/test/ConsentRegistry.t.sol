@@ -569,7 +569,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         directGrant(patient, grantee, ALL_SCOPES, inDays(30));
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(T0 + 1 hours + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
         assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore");
@@ -582,7 +582,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         bytes memory sig = signGrant(patientKey, g);
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 1, uint40(T0 + 1 hours + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(T0 + 1 hours + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 1);
         vm.expectRevert(staleCounter(patient, grantee, 1, 0));
@@ -657,7 +657,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         g.issuedAt = block.timestamp + MAX_SKEW;
         relayGrant(nodeB, g, signGrant(patientKey, g));
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(T0 + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
         assertFalse(registry.isHospitalAuthorized(patient, hospitalB, 0), "the patient's cancel ends the grant");
@@ -671,7 +671,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         relayCancel(stranger, patient, grantee, ahead, ahead + 1 hours, sig);
         vm.warp(T0 + 1 minutes);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(ahead + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(ahead + MAX_SKEW));
         directCancel(patient, grantee);
         assertNoGrant(patient, grantee, 2);
         assertEq(revokedBeforeOf(patient, grantee), ahead + MAX_SKEW, "not lowered to now plus the skew");
@@ -1335,7 +1335,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signCancel(patientKey, patient, grantee, block.timestamp, deadline);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 hours + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(T0 + 1 hours + MAX_SKEW));
         relayCancel(stranger, patient, grantee, T0 + 1 hours, deadline, sig);
         assertNoGrant(patient, grantee, 2);
         assertEq(revokedBeforeOf(patient, grantee), T0 + 1 hours + MAX_SKEW, "revokedBefore");
@@ -1399,7 +1399,7 @@ contract ConsentRegistryTest is ConsentRegistryTestBase {
         cancelBySigNow(patientKey, grantee);
         vm.warp(T0 + 1);
         vm.expectEmit(address(registry));
-        emit IConsentRegistry.ConsentCancelled(patient, grantee, 2, uint40(T0 + 1 + MAX_SKEW));
+        emit IConsentRegistry.ConsentCancelled(patient, grantee, uint40(T0 + 1 + MAX_SKEW));
         cancelBySigNow(patientKey, grantee);
         assertNoGrant(patient, grantee, 2);
         assertEq(revokedBeforeOf(patient, grantee), T0 + 1 + MAX_SKEW, "revokedBefore");

@@ -89,7 +89,7 @@ final class EventDecoder {
         on(ConsentRegistry.CONSENTCANCELLED_EVENT, consent, log -> {
             var e = ConsentRegistry.getConsentCancelledEventFromLog(log);
             return new LedgerEvent.ConsentCancelled(position(log), Address.of(e.patient), Grantee.fromKey(e.grantee),
-                    e.counter.longValue(), Instant.ofEpochSecond(e.revokedBefore.longValue()));
+                    Instant.ofEpochSecond(e.revokedBefore.longValue()));
         });
         on(ConsentRegistry.EMERGENCYACCESSDECLARED_EVENT, consent, log -> {
             var e = ConsentRegistry.getEmergencyAccessDeclaredEventFromLog(log);

@@ -323,7 +323,8 @@ class Web3jLedgerIT {
         var cancelled = ledgerOf(newKey()).submit(new LedgerCall.Relay(
                 signCancel(alice, toHospital, Instant.now().plusSeconds(1))));
         // then
-        assertThat(cancelled.event(LedgerEvent.ConsentCancelled.class).counter()).isEqualTo(1);
+        assertThat(cancelled.event(LedgerEvent.ConsentCancelled.class).patient()).isEqualTo(address(alice));
+        assertThat(admin.grantOf(address(alice), toHospital).counter()).isEqualTo(1);
         assertThatThrownBy(() -> hospital.ledger().submit(new LedgerCall.Relay(held)))
                 .hasFieldOrPropertyWithValue("code", ErrorCode.CONSENT_STALE_COUNTER);
         assertThat(admin.isHospitalAuthorized(address(alice), hospital.id(), Category.DOCUMENTS)).isFalse();

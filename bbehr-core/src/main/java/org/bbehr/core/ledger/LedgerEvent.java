@@ -57,8 +57,8 @@ public sealed interface LedgerEvent {
     record ConsentRevoked(Position position, Address patient, Grantee grantee, Instant revokedBefore)
             implements LedgerEvent {}
 
-    /** As {@link ConsentRevoked}, and the pair's counter was bumped so every earlier unrelayed signature died. */
-    record ConsentCancelled(Position position, Address patient, Grantee grantee, long counter, Instant revokedBefore)
+    /** As {@link ConsentRevoked}, and the pair's counter went up by one, so every earlier unrelayed signature died. */
+    record ConsentCancelled(Position position, Address patient, Grantee grantee, Instant revokedBefore)
             implements LedgerEvent {}
 
     record EmergencyAccessDeclared(

@@ -130,7 +130,7 @@ public final class LedgerMirror implements Directory, ConsentLedger, Consumer<Le
             case LedgerEvent.ConsentRevoked e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
                     old -> revoked(old, e.revokedBefore(), old.counter()));
             case LedgerEvent.ConsentCancelled e -> apply(new GrantKey(e.patient(), e.grantee()), e.position(),
-                    old -> revoked(old, e.revokedBefore(), e.counter()));
+                    old -> revoked(old, e.revokedBefore(), old.counter() + 1));
             case LedgerEvent.PatientLinked e -> links.put(new LinkKey(e.hospitalId(), e.patientIdHash()),
                     new PatientLink(Optional.of(e.patient()), e.counter(), Instant.EPOCH));
             case LedgerEvent.EmergencyAccessDeclared e -> { }

@@ -62,7 +62,7 @@ class LedgerMirrorTest {
         List<LedgerEvent> events = new java.util.ArrayList<>(bobAtHospitalOne());
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, Grantee.hospital(1),
                 Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW));
-        events.add(new LedgerEvent.ConsentCancelled(next(), ALICE, Grantee.hospital(1), 2, NOW.plusSeconds(1)));
+        events.add(new LedgerEvent.ConsentCancelled(next(), ALICE, Grantee.hospital(1), NOW.plusSeconds(1)));
         events.add(new LedgerEvent.ConsentGranted(next(), ALICE, Grantee.practitioner(BOB),
                 Category.scopes(Category.LABORATORY), Purpose.TREATMENT, NOW.plusSeconds(86_400), 1, NOW));
 
