@@ -9,6 +9,7 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.verify.RecordVerifier;
+import org.bbehr.core.verify.RootProblem;
 import org.bbehr.core.verify.Verdict;
 import org.bbehr.core.verify.VerificationReport;
 import org.bbehr.core.verify.VerificationStatus;
@@ -68,7 +69,8 @@ final class VerifyCommand implements Runnable {
             print(report);
             if (report.anyTampered()) {
                 throw new BbehrException(ErrorCode.VERIFY_TAMPERED, report.count(VerificationStatus.TAMPERED)
-                        + " versions are tampered (listed above)");
+                        + " versions are tampered and " + report.roots().size()
+                        + " anchored roots are unaccounted for (listed above)");
             }
         } finally {
             if (devChain != null) {
@@ -118,6 +120,10 @@ final class VerifyCommand implements Runnable {
         for (Verdict verdict : report.verdicts()) {
             out.println(verdict.status().code() + "  " + verdict.key() + "/_history/" + verdict.version()
                     + (verdict.reason() == null ? "" : "  " + verdict.reason()));
+        }
+        for (RootProblem root : report.roots()) {
+            out.println("unaccounted root " + root.root() + " (block " + root.block() + ", " + root.leafCount()
+                    + " leaves)  " + root.reason());
         }
         out.printf("%d versions: %d verified, %d pending, %d tampered, %d erased%n", report.total(),
                 report.count(VerificationStatus.VERIFIED), report.count(VerificationStatus.PENDING),

@@ -1,5 +1,6 @@
 package org.bbehr.app.fhir;
 
+import org.bbehr.core.verify.RootProblem;
 import org.bbehr.core.verify.Verdict;
 import org.bbehr.core.verify.VerificationReport;
 import org.bbehr.core.verify.VerificationStatus;
@@ -39,6 +40,14 @@ final class VerifyParameters {
             if (verdict.block() > 0) {
                 version.addPart().setName("block").setValue(new StringType(Long.toString(verdict.block())));
             }
+        }
+        for (RootProblem problem : report.roots()) {
+            var root = parameters.addParameter().setName("unaccountedRoot");
+            root.addPart().setName("root").setValue(new StringType(problem.root().toHex()));
+            root.addPart().setName("leafCount").setValue(new IntegerType(problem.leafCount()));
+            root.addPart().setName("reason").setValue(new StringType(problem.reason()));
+            root.addPart().setName("transaction").setValue(new StringType(problem.transaction().toHex()));
+            root.addPart().setName("block").setValue(new StringType(Long.toString(problem.block())));
         }
         return parameters;
     }

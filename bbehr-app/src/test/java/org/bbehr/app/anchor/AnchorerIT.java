@@ -235,6 +235,37 @@ class AnchorerIT {
     }
 
     @Test
+    void versionsDeletedAcrossEveryTableJournalIncludedShouldShowAsAnUnaccountedRoot() throws Exception {
+        // given: two anchored batches; then someone with write access deletes the first batch's resources from
+        // every table: their versions, keys, the journal's leaves and batch
+        Anchorer anchorer = anchorer();
+        List<StoredVersion> gone = write(2);
+        anchorer.runOnce();
+        write(1);
+        anchorer.runOnce();
+        AnchorBatch first = journal.findAnchoredSince(java.time.Instant.EPOCH, 10).getLast();
+        try (var connection = database.dataSource().getConnection(); var statement = connection.createStatement()) {
+            String ids = gone.stream().map(v -> "'" + v.key().id() + "'").collect(java.util.stream.Collectors
+                    .joining(", "));
+            statement.executeUpdate("DELETE FROM anchor_leaves WHERE batch_id = " + first.id());
+            statement.executeUpdate("DELETE FROM anchor_batches WHERE id = " + first.id());
+            for (String table : List.of("versions", "data_keys", "resources")) {
+                statement.executeUpdate("DELETE FROM " + table + " WHERE id IN (" + ids + ")");
+            }
+        }
+        // when
+        VerificationReport report = verifyAll();
+        // then: what is left verifies, and the chain's root of the deleted batch is named
+        assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(1);
+        assertThat(report.count(VerificationStatus.TAMPERED)).isZero();
+        assertThat(report.roots()).singleElement().satisfies(problem -> {
+            assertThat(problem.root()).isEqualTo(first.root());
+            assertThat(problem.leafCount()).isEqualTo(2);
+        });
+        assertThat(report.anyTampered()).isTrue();
+    }
+
+    @Test
     void statesLookedUpAtOnceShouldEqualThoseLookedUpOneByOne() {
         // given: anchored versions, pending ones, and one the store has no record of
         List<StoredVersion> anchored = write(3);

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
+import org.bbehr.core.anchor.AnchorBatch;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.Ledger;
+import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.record.Anchor;
 import org.bbehr.core.record.ContentHash;
 import org.bbehr.core.record.LeafKind;
@@ -24,6 +26,8 @@ import org.bbehr.core.record.ResourceKey;
  * anchored erasure marker.
  */
 public final class RecordVerifier {
+
+    private static final long EVENT_PAGE = 5_000;
 
     private final EvidenceSource source;
     private final Ledger ledger;
@@ -62,7 +66,51 @@ public final class RecordVerifier {
             done[0] += verdicts.size();
             progress.accept(done[0]);
         });
-        return new VerificationReport(counts, kept);
+        List<RootProblem> unaccounted = scope instanceof VerifyScope.Everything ? reconcileWithChain() : List.of();
+        return new VerificationReport(counts, kept, unaccounted);
+    }
+
+    /**
+     * Walks the chain's roots of this hospital and checks that the store accounts for each: it has the batch, the
+     * batch's manifest has as many leaves as the chain says, and they make the root. So deleting versions' rows
+     * across every table, journal included, is seen (what changes before a batch is anchored is not).
+     */
+    private List<RootProblem> reconcileWithChain() {
+        List<RootProblem> problems = new ArrayList<>();
+        long head = ledger.blockNumber();
+        for (long from = ledger.deployment().deployBlock(); from <= head; from += EVENT_PAGE) {
+            for (LedgerEvent event : ledger.readEvents(from, Math.min(head, from + EVENT_PAGE - 1))) {
+                if (event instanceof LedgerEvent.RootAnchored anchored && anchored.hospitalId() == hospitalId) {
+                    String problem = problemOf(anchored);
+                    if (problem != null) {
+                        problems.add(new RootProblem(anchored.root(), anchored.position().blockNumber(),
+                                anchored.position().txHash(), anchored.leafCount(), problem));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private String problemOf(LedgerEvent.RootAnchored anchored) {
+        Optional<EvidenceSource.StoredBatch> batch = source.findBatch(hospitalId, anchored.root());
+        if (batch.isEmpty()) {
+            return "anchored on chain with " + anchored.leafCount() + " leaves, but the store has no batch for it:"
+                    + " its versions' rows were deleted";
+        }
+        if (batch.get().manifest().isEmpty()) {
+            return null; // a batch saved before manifests were kept: nothing to compare
+        }
+        AnchorBatch.Manifest manifest = batch.get().manifest().get();
+        int stored = manifest.leaves().size() + (manifest.padding().isPresent() ? 1 : 0);
+        if (stored != anchored.leafCount()) {
+            return anchored.leafCount() + " leaves on chain, " + stored + " in the store's manifest: "
+                    + Math.abs(anchored.leafCount() - stored) + " leaf rows were deleted or added";
+        }
+        if (!manifest.root(hospitalId).equals(anchored.root())) {
+            return "the store's manifest does not make this root: its leaf rows were changed";
+        }
+        return null;
     }
 
     /** What one verification learns as it goes: each root's anchor, and the tree nodes proven under each root. */

@@ -5,13 +5,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How many versions ended in each status, and the verdicts kept (all of them, or only those not verified).
+ * How many versions ended in each status, the verdicts kept (all of them, or only those not verified), and the roots
+ * anchored on chain that the store does not account for (checked when the whole store is verified).
  */
-public record VerificationReport(Map<VerificationStatus, Long> counts, List<Verdict> verdicts) {
+public record VerificationReport(Map<VerificationStatus, Long> counts, List<Verdict> verdicts,
+        List<RootProblem> roots) {
 
     public VerificationReport {
         counts = Map.copyOf(counts);
         verdicts = List.copyOf(verdicts);
+        roots = List.copyOf(roots);
+    }
+
+    public VerificationReport(Map<VerificationStatus, Long> counts, List<Verdict> verdicts) {
+        this(counts, verdicts, List.of());
     }
 
     public long count(VerificationStatus status) {
@@ -22,8 +29,9 @@ public record VerificationReport(Map<VerificationStatus, Long> counts, List<Verd
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Whether any version is tampered, or any anchored root is unaccounted for. */
     public boolean anyTampered() {
-        return count(VerificationStatus.TAMPERED) > 0;
+        return count(VerificationStatus.TAMPERED) > 0 || !roots.isEmpty();
     }
 
     static Map<VerificationStatus, Long> zeroCounts() {

@@ -10,15 +10,22 @@ import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.bbehr.core.anchor.AnchorBatch;
+import org.bbehr.core.anchor.PendingLeaf;
+import org.bbehr.core.crypto.Address;
 import org.bbehr.core.crypto.Bytes32;
+import org.bbehr.core.ledger.Deployment;
 import org.bbehr.core.ledger.Ledger;
+import org.bbehr.core.ledger.LedgerEvent;
 import org.bbehr.core.record.Anchor;
-import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ContentHash;
 import org.bbehr.core.record.ErasureMarker;
+import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.MerkleTree;
 import org.bbehr.core.record.RecordLeaf;
 import org.bbehr.core.record.ResourceKey;
@@ -55,8 +62,21 @@ class RecordVerifierTest {
                 2)));
     }
 
+    /** The store's batches by root, for the chain reconciliation. */
+    final Map<Bytes32, EvidenceSource.StoredBatch> batches = new HashMap<>();
+
+    RecordVerifierTest() {
+        Address a = Address.ZERO;
+        when(ledger.deployment()).thenReturn(new Deployment(31337, a, a, a, a, 1, "", a));
+    }
+
     VerificationReport check(VersionEvidence... evidence) {
         EvidenceSource source = new EvidenceSource() {
+            @Override
+            public Optional<StoredBatch> findBatch(int hospitalId, Bytes32 root) {
+                return Optional.ofNullable(hospitalId == HOSPITAL ? batches.get(root) : null);
+            }
+
             @Override
             public long count(VerifyScope scope) {
                 return evidence.length;
@@ -208,5 +228,51 @@ class RecordVerifierTest {
         // then
         assertThat(report.verdicts()).extracting(Verdict::status)
                 .containsExactly(VerificationStatus.ERASED, VerificationStatus.TAMPERED);
+    }
+
+    /** The chain says this hospital anchored {@code root} with {@code leafCount} leaves. */
+    void chainHasRoot(Bytes32 root, int leafCount) {
+        when(ledger.blockNumber()).thenReturn(20L);
+        when(ledger.readEvents(1, 20)).thenReturn(List.of(new LedgerEvent.RootAnchored(
+                new LedgerEvent.Position(12, Bytes32.random(), 0), HOSPITAL, root, leafCount)));
+    }
+
+    @Test
+    void aRootOnChainWhoseBatchIsGoneFromTheStoreShouldBeReportedAsUnaccounted() {
+        // given: versions' rows deleted across every table, the journal's batch and leaves included
+        chainHasRoot(tree.root(), 2);
+        // when
+        VerificationReport report = check();
+        // then: nothing is left to walk, and still the report is not clean
+        assertThat(report.total()).isZero();
+        assertThat(report.roots()).singleElement().satisfies(problem -> {
+            assertThat(problem.root()).isEqualTo(tree.root());
+            assertThat(problem.leafCount()).isEqualTo(2);
+            assertThat(problem.reason()).contains("no batch");
+        });
+        assertThat(report.anyTampered()).isTrue();
+    }
+
+    @Test
+    void aBatchWhoseManifestLostLeavesOrNoLongerMakesItsRootShouldBeReported() {
+        // given: the chain's root of two leaves; the store's manifest with one of them deleted
+        chainHasRoot(tree.root(), 2);
+        PendingLeaf alice = new PendingLeaf(LeafKind.RECORD_VERSION, ALICE, 1, hash);
+        PendingLeaf bob = new PendingLeaf(LeafKind.RECORD_VERSION, BOB, 1, bobHash);
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(2,
+                Optional.of(new AnchorBatch.Manifest(List.of(alice), Optional.empty()))));
+        // when / then
+        assertThat(check().roots()).singleElement().satisfies(p -> assertThat(p.reason()).contains("1 leaf rows"));
+        // given: both leaves, but one's content hash changed
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(2, Optional.of(new AnchorBatch.Manifest(
+                List.of(alice, new PendingLeaf(LeafKind.RECORD_VERSION, BOB, 1, Bytes32.random())),
+                Optional.empty()))));
+        // when / then
+        assertThat(check().roots()).singleElement().satisfies(p -> assertThat(p.reason()).contains("does not make"));
+        // given: the manifest as written
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(2,
+                Optional.of(new AnchorBatch.Manifest(List.of(alice, bob), Optional.empty()))));
+        // when / then
+        assertThat(check().roots()).isEmpty();
     }
 }

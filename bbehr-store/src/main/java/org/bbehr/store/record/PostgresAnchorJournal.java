@@ -184,34 +184,37 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
 
     @Override
     public Optional<AnchorBatch.Manifest> findManifest(long batchId) {
-        return transactions.read(c -> {
-            List<PendingLeaf> leaves = new ArrayList<>();
-            boolean ordered = true;
-            try (PreparedStatement select = c.prepareStatement("SELECT kind, type, id, version, content_hash,"
-                    + " position FROM anchor_leaves WHERE batch_id = ? ORDER BY position")) {
-                select.setLong(1, batchId);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        leaves.add(new PendingLeaf(LeafKind.values()[rows.getShort(1)],
-                                new ResourceKey(rows.getString(2), rows.getString(3)), rows.getLong(4),
-                                Bytes32.wrap(rows.getBytes(5))));
-                        rows.getInt(6);
-                        ordered &= !rows.wasNull();
-                    }
+        return transactions.read(c -> manifest(c, batchId));
+    }
+
+    /** A batch's leaves in tree order and its padding leaf; empty when the order was not kept or there is no batch. */
+    static Optional<AnchorBatch.Manifest> manifest(Connection c, long batchId) throws SQLException {
+        List<PendingLeaf> leaves = new ArrayList<>();
+        boolean ordered = true;
+        try (PreparedStatement select = c.prepareStatement("SELECT kind, type, id, version, content_hash,"
+                + " position FROM anchor_leaves WHERE batch_id = ? ORDER BY position")) {
+            select.setLong(1, batchId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    leaves.add(new PendingLeaf(LeafKind.values()[rows.getShort(1)],
+                            new ResourceKey(rows.getString(2), rows.getString(3)), rows.getLong(4),
+                            Bytes32.wrap(rows.getBytes(5))));
+                    rows.getInt(6);
+                    ordered &= !rows.wasNull();
                 }
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT padding FROM anchor_batches WHERE id = ?")) {
-                select.setLong(1, batchId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next() || !ordered) {
-                        return Optional.<AnchorBatch.Manifest>empty();
-                    }
-                    byte[] padding = row.getBytes(1);
-                    return Optional.of(new AnchorBatch.Manifest(leaves,
-                            padding == null ? Optional.empty() : Optional.of(Bytes32.wrap(padding))));
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT padding FROM anchor_batches WHERE id = ?")) {
+            select.setLong(1, batchId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next() || !ordered) {
+                    return Optional.empty();
                 }
+                byte[] padding = row.getBytes(1);
+                return Optional.of(new AnchorBatch.Manifest(leaves,
+                        padding == null ? Optional.empty() : Optional.of(Bytes32.wrap(padding))));
             }
-        });
+        }
     }
 
     @Override

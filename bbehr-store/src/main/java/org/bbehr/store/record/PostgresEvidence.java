@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.crypto.Bytes32;
@@ -51,6 +52,25 @@ final class PostgresEvidence implements EvidenceSource {
 
     private final Transactions transactions;
     private final DataKeys dataKeys;
+
+    @Override
+    public Optional<StoredBatch> findBatch(int hospitalId, Bytes32 root) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT id, leaf_count FROM anchor_batches"
+                    + " WHERE hospital_id = ? AND root = ?")) {
+                select.setInt(1, hospitalId);
+                select.setBytes(2, root.toArray());
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.<StoredBatch>empty();
+                    }
+                    long id = row.getLong(1);
+                    int leafCount = row.getInt(2);
+                    return Optional.of(new StoredBatch(leafCount, PostgresAnchorJournal.manifest(c, id)));
+                }
+            }
+        });
+    }
 
     PostgresEvidence(Transactions transactions, DataKeys dataKeys) {
         this.transactions = transactions;
