@@ -112,8 +112,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline)));
+        bytes32 digest = _pairDigest(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline);
         _checkSigner(patient, digest, signature);
         _revoke(patient, grantee, issuedAt + MAX_CLOCK_SKEW, false, false);
     }
@@ -123,8 +122,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         external
     {
         _checkLifetime(issuedAt, deadline);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline)));
+        bytes32 digest = _pairDigest(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline);
         _checkSigner(patient, digest, signature);
         _revoke(patient, grantee, issuedAt + MAX_CLOCK_SKEW, true, false);
     }
@@ -230,7 +228,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline)));
+        return _pairDigest(REVOKE_TYPEHASH, patient, grantee, issuedAt, deadline);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -239,7 +237,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline)));
+        return _pairDigest(CANCEL_TYPEHASH, patient, grantee, issuedAt, deadline);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -252,6 +250,15 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         uint256 deadline
     ) external view returns (bytes32) {
         return _linkDigest(patient, hospitalId, patientIdHash, counter, issuedAt, deadline);
+    }
+
+    /// @dev The digest of a Revoke or a Cancel: the two messages have the same fields.
+    function _pairDigest(bytes32 typehash, address patient, uint256 grantee, uint256 issuedAt, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(typehash, patient, grantee, issuedAt, deadline)));
     }
 
     function _linkDigest(
@@ -284,11 +291,11 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
     /// grant's signed `issuedAt` may be dated that far ahead: so a grant dated ahead and still unrelayed cannot outlive
     /// a revoke made after it was signed. A signed revoke or cancel must cover more than the pair's latest one (the same
     /// one relayed again is refused and never ends a grant made after it); the patient's own covers at least as much
-    /// as the latest, and the grant the pair has.
+    /// as the latest, and so the grant the pair has.
     function _revoke(address patient, uint256 grantee, uint256 covers, bool cancelling, bool direct) private {
         Grant memory pair = _grants[patient][grantee];
         if (direct) {
-            if (pair.grantedAt > covers) covers = pair.grantedAt;
+            // a stored grantedAt is at most its relay's time plus the skew, so never past `covers`
             if (pair.revokedBefore > covers) covers = pair.revokedBefore;
         } else if (covers <= pair.revokedBefore) {
             revert ConsentRegistryRevokedBefore(patient, grantee, pair.revokedBefore, covers);

@@ -36,6 +36,11 @@ public final class ContractDeployer {
 
     private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
 
+    /** Hashed once: the contracts this build deploys; every connection checks its deployment against it. */
+    private static final String FINGERPRINT = Keccak.hash(Hex.decode(ConsortiumMultisig.BINARY),
+            Hex.decode(TimelockController.BINARY), Hex.decode(HospitalDirectory.BINARY),
+            Hex.decode(ConsentRegistry.BINARY), Hex.decode(RecordAnchor.BINARY)).toHex();
+
     /**
      * Who administers the consortium.
      *
@@ -125,10 +130,9 @@ public final class ContractDeployer {
      * is told apart from this build's.
      */
     public static String fingerprint() {
-        return Keccak.hash(Hex.decode(ConsortiumMultisig.BINARY), Hex.decode(TimelockController.BINARY),
-                Hex.decode(HospitalDirectory.BINARY), Hex.decode(ConsentRegistry.BINARY),
-                Hex.decode(RecordAnchor.BINARY)).toHex();
+        return FINGERPRINT;
     }
+
 
     /**
      * Refuses a deployment of other contracts than this build's. Nothing carries over from one set of contracts to the

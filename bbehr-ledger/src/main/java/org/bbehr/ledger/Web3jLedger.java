@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.consent.Category;
@@ -273,11 +274,8 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
         EthFilter filter = new EthFilter(
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-                deployment.hasMultisig()
-                        ? List.of(deployment.hospitalDirectory().value(), deployment.consentRegistry().value(),
-                                deployment.recordAnchor().value(), deployment.multisig().value())
-                        : List.of(deployment.hospitalDirectory().value(), deployment.consentRegistry().value(),
-                                deployment.recordAnchor().value()));
+                Stream.of(deployment.hospitalDirectory(), deployment.consentRegistry(), deployment.recordAnchor(),
+                        deployment.multisig()).filter(a -> !a.equals(Address.ZERO)).map(Address::value).toList());
         EthLog response = rpc.send(web3j.ethGetLogs(filter));
         if (response.hasError()) {
             throw new BbehrException(ErrorCode.LEDGER_UNAVAILABLE, "eth_getLogs failed for blocks " + fromBlock + ".."

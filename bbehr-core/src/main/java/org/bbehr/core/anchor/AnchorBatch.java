@@ -21,10 +21,25 @@ public record AnchorBatch(long id, int hospitalId, Bytes32 root, int leafCount, 
     /** What a saved batch holds: its leaves in tree order, then its padding leaf if it has one. */
     public record Manifest(List<PendingLeaf> leaves, Optional<Bytes32> padding) {
 
-        /** The root these leaves make under {@code hospitalId}. */
+        /** The root these leaves make under {@code hospitalId} (without the proofs a new batch needs). */
         public Bytes32 root(int hospitalId) {
-            return Built.build(hospitalId, leaves, padding).root();
+            return new MerkleTree(hashes(hospitalId, leaves, padding)).root();
         }
+
+        /** Leaves in the tree, the padding leaf included. */
+        public int leafCount() {
+            return leaves.size() + (padding.isPresent() ? 1 : 0);
+        }
+    }
+
+    /** The tree's leaf hashes, in order: each pending leaf's, then the padding leaf. */
+    private static List<Bytes32> hashes(int hospitalId, List<PendingLeaf> pending, Optional<Bytes32> padding) {
+        List<Bytes32> hashes = new ArrayList<>(pending.size() + 1);
+        for (PendingLeaf p : pending) {
+            hashes.add(new RecordLeaf(p.kind(), hospitalId, p.key(), p.version(), p.contentHash()).hash());
+        }
+        padding.ifPresent(hashes::add);
+        return hashes;
     }
 
     /** A leaf with its proof and its place in the tree, for a new batch. */
@@ -52,12 +67,7 @@ public record AnchorBatch(long id, int hospitalId, Bytes32 root, int leafCount, 
         }
 
         private static Built build(int hospitalId, List<PendingLeaf> pending, Optional<Bytes32> padding) {
-            List<Bytes32> hashes = new ArrayList<>(pending.size() + 1);
-            for (PendingLeaf p : pending) {
-                hashes.add(new RecordLeaf(p.kind(), hospitalId, p.key(), p.version(), p.contentHash()).hash());
-            }
-            padding.ifPresent(hashes::add);
-            MerkleTree tree = new MerkleTree(hashes);
+            MerkleTree tree = new MerkleTree(hashes(hospitalId, pending, padding));
             List<Leaf> leaves = new ArrayList<>(pending.size());
             for (int i = 0; i < pending.size(); i++) {
                 leaves.add(new Leaf(pending.get(i), i, tree.proof(i)));

@@ -9,8 +9,8 @@ import org.bbehr.core.crypto.Bytes32;
 /** The store's side of verification: each version's decrypted bytes and salt and its anchoring, in pages. */
 public interface EvidenceSource {
 
-    /** A batch as the store holds it: its leaf count and its manifest (empty when its order was not kept). */
-    record StoredBatch(int leafCount, Optional<AnchorBatch.Manifest> manifest) {}
+    /** A batch as the store holds it: its manifest (empty when its order was not kept). */
+    record StoredBatch(Optional<AnchorBatch.Manifest> manifest) {}
 
     /** The store's batch of {@code root} under {@code hospitalId}, if it has one. */
     Optional<StoredBatch> findBatch(int hospitalId, Bytes32 root);

@@ -102,7 +102,7 @@ public final class RecordVerifier {
             return null; // a batch saved before manifests were kept: nothing to compare
         }
         AnchorBatch.Manifest manifest = batch.get().manifest().get();
-        int stored = manifest.leaves().size() + (manifest.padding().isPresent() ? 1 : 0);
+        int stored = manifest.leafCount();
         if (stored != anchored.leafCount()) {
             return anchored.leafCount() + " leaves on chain, " + stored + " in the store's manifest: "
                     + Math.abs(anchored.leafCount() - stored) + " leaf rows were deleted or added";

@@ -259,18 +259,18 @@ class RecordVerifierTest {
         chainHasRoot(tree.root(), 2);
         PendingLeaf alice = new PendingLeaf(LeafKind.RECORD_VERSION, ALICE, 1, hash);
         PendingLeaf bob = new PendingLeaf(LeafKind.RECORD_VERSION, BOB, 1, bobHash);
-        batches.put(tree.root(), new EvidenceSource.StoredBatch(2,
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(
                 Optional.of(new AnchorBatch.Manifest(List.of(alice), Optional.empty()))));
         // when / then
         assertThat(check().roots()).singleElement().satisfies(p -> assertThat(p.reason()).contains("1 leaf rows"));
         // given: both leaves, but one's content hash changed
-        batches.put(tree.root(), new EvidenceSource.StoredBatch(2, Optional.of(new AnchorBatch.Manifest(
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(Optional.of(new AnchorBatch.Manifest(
                 List.of(alice, new PendingLeaf(LeafKind.RECORD_VERSION, BOB, 1, Bytes32.random())),
                 Optional.empty()))));
         // when / then
         assertThat(check().roots()).singleElement().satisfies(p -> assertThat(p.reason()).contains("does not make"));
         // given: the manifest as written
-        batches.put(tree.root(), new EvidenceSource.StoredBatch(2,
+        batches.put(tree.root(), new EvidenceSource.StoredBatch(
                 Optional.of(new AnchorBatch.Manifest(List.of(alice, bob), Optional.empty()))));
         // when / then
         assertThat(check().roots()).isEmpty();

@@ -184,11 +184,21 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
 
     @Override
     public Optional<AnchorBatch.Manifest> findManifest(long batchId) {
-        return transactions.read(c -> manifest(c, batchId));
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT padding FROM anchor_batches WHERE id = ?")) {
+                select.setLong(1, batchId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? manifest(c, batchId, row.getBytes(1)) : Optional.<AnchorBatch.Manifest>empty();
+                }
+            }
+        });
     }
 
-    /** A batch's leaves in tree order and its padding leaf; empty when the order was not kept or there is no batch. */
-    static Optional<AnchorBatch.Manifest> manifest(Connection c, long batchId) throws SQLException {
+    /**
+     * A batch's leaves in tree order with its padding leaf ({@code padding}, its row's, null for none); empty when
+     * the order was not kept.
+     */
+    static Optional<AnchorBatch.Manifest> manifest(Connection c, long batchId, byte[] padding) throws SQLException {
         List<PendingLeaf> leaves = new ArrayList<>();
         boolean ordered = true;
         try (PreparedStatement select = c.prepareStatement("SELECT kind, type, id, version, content_hash,"
@@ -204,17 +214,8 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
                 }
             }
         }
-        try (PreparedStatement select = c.prepareStatement("SELECT padding FROM anchor_batches WHERE id = ?")) {
-            select.setLong(1, batchId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next() || !ordered) {
-                    return Optional.empty();
-                }
-                byte[] padding = row.getBytes(1);
-                return Optional.of(new AnchorBatch.Manifest(leaves,
-                        padding == null ? Optional.empty() : Optional.of(Bytes32.wrap(padding))));
-            }
-        }
+        return ordered ? Optional.of(new AnchorBatch.Manifest(leaves,
+                padding == null ? Optional.empty() : Optional.of(Bytes32.wrap(padding)))) : Optional.empty();
     }
 
     @Override

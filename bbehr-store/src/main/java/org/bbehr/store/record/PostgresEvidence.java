@@ -56,7 +56,7 @@ final class PostgresEvidence implements EvidenceSource {
     @Override
     public Optional<StoredBatch> findBatch(int hospitalId, Bytes32 root) {
         return transactions.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT id, leaf_count FROM anchor_batches"
+            try (PreparedStatement select = c.prepareStatement("SELECT id, padding FROM anchor_batches"
                     + " WHERE hospital_id = ? AND root = ?")) {
                 select.setInt(1, hospitalId);
                 select.setBytes(2, root.toArray());
@@ -64,9 +64,8 @@ final class PostgresEvidence implements EvidenceSource {
                     if (!row.next()) {
                         return Optional.<StoredBatch>empty();
                     }
-                    long id = row.getLong(1);
-                    int leafCount = row.getInt(2);
-                    return Optional.of(new StoredBatch(leafCount, PostgresAnchorJournal.manifest(c, id)));
+                    return Optional.of(new StoredBatch(PostgresAnchorJournal.manifest(c, row.getLong(1),
+                            row.getBytes(2))));
                 }
             }
         });
