@@ -104,11 +104,19 @@ final class StoredJsonBundles {
     }
 
     /**
-     * The Bundle as HAPI encodes it, with the stubs' stored JSON where HAPI wrote a placeholder for each; empty (and
-     * the stubs back in place) if a placeholder is not where it should be.
+     * The Bundle as HAPI encodes it, with the stubs' stored JSON where HAPI wrote a placeholder for each: written
+     * directly for a plain search page ({@link SearchsetJson}), else by HAPI around placeholders; empty (and the stubs
+     * back in place) if a placeholder is not where it should be.
      */
     private static Optional<String> spliced(RequestDetails request, Bundle bundle,
             List<Bundle.BundleEntryComponent> stubbed) {
+        if (stubbed.size() == bundle.getEntry().size()) {
+            Optional<String> direct = SearchsetJson.write(bundle, stubbed.stream()
+                    .map(entry -> ((Stored) entry.getResource().getUserData(USER_DATA)).json()).toList());
+            if (direct.isPresent()) {
+                return direct;
+            }
+        }
         List<Resource> stubs = new ArrayList<>();
         for (int i = 0; i < stubbed.size(); i++) {
             stubs.add(stubbed.get(i).getResource());
