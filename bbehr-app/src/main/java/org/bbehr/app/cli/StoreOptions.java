@@ -6,6 +6,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
+import org.bbehr.store.postgres.DatabaseRoles;
 import org.bbehr.store.postgres.ExternalPostgres;
 import org.bbehr.store.postgres.PostgresServer;
 import org.bbehr.store.postgres.StoreLock;
@@ -26,6 +27,11 @@ final class StoreOptions {
 
     @Option(names = "--store-user", paramLabel = "USER", defaultValue = "bbehr", description = "Default: ${DEFAULT-VALUE}.")
     String user;
+
+    @Option(names = "--store-owner", paramLabel = "USER", description = "The external schema's owner, who migrates it "
+            + "and grants --store-user its rights (password in BBEHR_STORE_OWNER_PASSWORD); default: --store-user "
+            + "owns the schema.")
+    String owner;
 
     /** An open store and what it runs on (and its lock, for a command that needs it alone); close it when done. */
     record Opened(Database database, NodeKeys keys, PostgresRecordStore store, StoreLock lock)
@@ -77,7 +83,9 @@ final class StoreOptions {
         Database database = url == null
                 ? PostgresServer.start(PostgresServer.Options.in(dataDir.dataDir))
                 : ExternalPostgres.connect(new ExternalPostgres.Options(url, user,
-                        System.getenv().getOrDefault("BBEHR_STORE_PASSWORD", ""), alone == null ? 2 : 3));
+                        System.getenv().getOrDefault("BBEHR_STORE_PASSWORD", ""), alone == null ? 2 : 3,
+                        owner == null ? null : new DatabaseRoles.Login(owner,
+                                System.getenv().getOrDefault("BBEHR_STORE_OWNER_PASSWORD", ""))));
         StoreLock lock = null;
         try {
             lock = alone == null ? null : StoreLock.acquire(database.dataSource(), alone);

@@ -63,8 +63,12 @@ public record NodeProperties(
     /**
      * @param mode {@code embedded} (a PostgreSQL the node runs in its data directory; the default), {@code external}
      *     (a PostgreSQL at {@code url}) or {@code memory} (nothing kept, nothing encrypted: tests only)
+     * @param username the node's role on an external PostgreSQL
+     * @param migrationUsername the schema's owner, who migrates it and grants {@code username} its rights; empty when
+     *     the node's role owns the schema (see docs/operations.md, "External PostgreSQL")
      */
-    public record Store(@DefaultValue("embedded") String mode, String url, String username, String password) {}
+    public record Store(@DefaultValue("embedded") String mode, String url, String username, String password,
+            String migrationUsername, String migrationPassword) {}
 
     /**
      * @param rpcUrl the consortium chain's JSON-RPC URL; empty runs the node without a chain (tests only)

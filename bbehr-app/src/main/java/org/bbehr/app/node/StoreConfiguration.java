@@ -10,6 +10,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.store.crypto.NodeKeys;
 import org.bbehr.store.postgres.Database;
+import org.bbehr.store.postgres.DatabaseRoles;
 import org.bbehr.store.postgres.ExternalPostgres;
 import org.bbehr.store.postgres.PostgresServer;
 import org.bbehr.store.postgres.StoreLock;
@@ -57,8 +58,11 @@ class StoreConfiguration {
                 throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "bbehr.store.mode is external but "
                         + "bbehr.store.url is not set");
             }
+            DatabaseRoles.Login migrator = store.migrationUsername() == null || store.migrationUsername().isBlank()
+                    ? null : new DatabaseRoles.Login(store.migrationUsername(),
+                            store.migrationPassword() == null ? "" : store.migrationPassword());
             return ExternalPostgres.connect(new ExternalPostgres.Options(store.url(), store.username(),
-                    store.password() == null ? "" : store.password(), 20));
+                    store.password() == null ? "" : store.password(), 20, migrator));
         }
 
         /** The node has its store to itself: offline key rotations are refused while it runs (and it while they do). */

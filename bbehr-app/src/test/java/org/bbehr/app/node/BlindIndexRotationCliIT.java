@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.DatabaseRoles;
 import org.bbehr.store.postgres.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,11 +104,18 @@ class BlindIndexRotationCliIT {
         // given: a node on an external PostgreSQL
         Path data = dir.resolve("data");
         try (PostgresServer database = PostgresServer.start(PostgresServer.Options.in(dir.resolve("database")))) {
+            // (with the roles a database administrator gives the node and the schema's owner)
+            DatabaseRoles.Passwords roles = DatabaseRoles.load(PostgresServer.passwordFile(dir.resolve("database")));
+            storeEnvironment.put("BBEHR_STORE_PASSWORD", roles.node().password());
+            storeEnvironment.put("BBEHR_STORE_OWNER_PASSWORD", roles.owner().password());
             String[] offline = {"keys", "rotate-index", "--offline", "--data-dir", data.toString(), "--store-url",
-                database.jdbcUrl(), "--store-user", "postgres"};
+                database.jdbcUrl(), "--store-user", DatabaseRoles.NODE, "--store-owner", DatabaseRoles.OWNER};
             Map<String, String> patients;
             try (NodeProcess node = NodeProcess.serve(dir, "node.log", "--bbehr.store.mode=external",
-                    "--bbehr.store.url=" + database.jdbcUrl(), "--bbehr.store.username=postgres",
+                    "--bbehr.store.url=" + database.jdbcUrl(), "--bbehr.store.username=" + DatabaseRoles.NODE,
+                    "--bbehr.store.password=" + roles.node().password(),
+                    "--bbehr.store.migration-username=" + DatabaseRoles.OWNER,
+                    "--bbehr.store.migration-password=" + roles.owner().password(),
                     "--bbehr.data-dir=" + data)) {
                 patients = writePatients(node, 3);
                 String keyset = Files.readString(NodeKeys.keysDir(data).resolve(NodeKeys.BLIND_INDEX_FILE));
@@ -194,11 +202,16 @@ class BlindIndexRotationCliIT {
 
     record Result(int exitCode, String output) {}
 
+    /** Environment of the commands this test runs (the external store's passwords). */
+    private final Map<String, String> storeEnvironment = new java.util.HashMap<>();
+
     private Result bbehr(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", System.getProperty("bbehr.jar")));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(storeEnvironment);
+        Process process = builder.start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();

@@ -42,6 +42,7 @@ import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ResourceWrite;
 import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.DatabaseRoles;
 import org.bbehr.store.postgres.PostgresServer;
 import org.bbehr.store.record.PostgresRecordStore;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -114,7 +115,7 @@ class SearchPlanIT {
             }
             writer.write(chart(p, json));
         }
-        explainingPool = explainingPool(server.jdbcUrl());
+        explainingPool = explainingPool(server.jdbcUrl(), passwords().superuser());
         plans = new PlanCapture(explainingPool);
         searchingStore = PostgresRecordStore.open(plans, keys, Clock.systemUTC());
         door = new RecordAccess(new RecordAccess.Parts(searchingStore, searchingStore, Optional.empty(), blindIndex,
@@ -244,18 +245,26 @@ class SearchPlanIT {
     }
 
     /** A pool of one connection on which every statement's plan is sent back to the client as a notice. */
-    static HikariDataSource explainingPool(String jdbcUrl) {
+    static HikariDataSource explainingPool(String jdbcUrl, String superuserPassword) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
-        config.setUsername("postgres");
+        // (loading auto_explain takes the superuser; the plans are the node's: no policy of the database tells them
+        // apart)
+        config.setUsername(DatabaseRoles.SUPERUSER);
+        config.setPassword(superuserPassword);
         config.setMaximumPoolSize(1);
         config.setConnectionInitSql("LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"
                 + " SET auto_explain.log_format = 'json'; SET auto_explain.log_level = 'notice'");
         return new HikariDataSource(config);
     }
 
+    static DatabaseRoles.Passwords passwords() {
+        return DatabaseRoles.load(PostgresServer.passwordFile(dataDir));
+    }
+
+    /** As the tables' owner, as a database administrator would. */
     static void execute(String perTable) throws SQLException {
-        try (Connection connection = server.dataSource().getConnection();
+        try (Connection connection = server.dataSourceAs(passwords().owner()).getConnection();
                 Statement statement = connection.createStatement()) {
             for (String table : SEARCH_TABLES) {
                 statement.execute(perTable.formatted(table));

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.bbehr.app.node.NodeApplication;
 import org.bbehr.app.node.NodeProperties;
 import org.bbehr.store.postgres.Database;
+import org.bbehr.store.postgres.DatabaseRoles;
+import org.bbehr.store.postgres.PostgresServer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateType;
@@ -107,8 +109,14 @@ class SearchPrivacyIT {
         return patient;
     }
 
+    /** The database's superuser, as whoever dumps or backs it up (the node's role may do neither). */
+    private javax.sql.DataSource superuser() {
+        return ((PostgresServer) database).dataSourceAs(
+                DatabaseRoles.load(PostgresServer.passwordFile(properties.dataDir())).superuserLogin());
+    }
+
     private void checkpoint() throws Exception {
-        try (Connection connection = database.dataSource().getConnection();
+        try (Connection connection = superuser().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT");
         }
@@ -117,7 +125,7 @@ class SearchPrivacyIT {
     /** What {@code pg_dump --data-only} holds: every row of every table, as COPY writes it. */
     private String dumpOfEveryTable() throws Exception {
         StringWriter dump = new StringWriter();
-        try (Connection connection = database.dataSource().getConnection();
+        try (Connection connection = superuser().getConnection();
                 Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet names = statement.executeQuery(

@@ -12,12 +12,12 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 
 /** Files that hold secrets: readable by their owner only, replaced atomically and durably. */
-final class SecretFiles {
+public final class SecretFiles {
 
     private SecretFiles() {}
 
     /** Creates {@code dir} (owner-only) if it is missing. */
-    static void createDirectory(Path dir) {
+    public static void createDirectory(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
@@ -29,7 +29,7 @@ final class SecretFiles {
     }
 
     /** Writes {@code text} to {@code file} (mode 600) through a temporary file, so a crash leaves the old or new file. */
-    static void write(Path file, String text) {
+    public static void write(Path file, String text) {
         Path dir = file.toAbsolutePath().getParent();
         createDirectory(dir);
         try {
@@ -48,7 +48,7 @@ final class SecretFiles {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -14,8 +14,16 @@ public final class ExternalPostgres implements Database {
     /**
      * @param jdbcUrl e.g. {@code jdbc:postgresql://db.hospital.example:5432/bbehr}
      * @param maxPoolSize connections the node may hold
+     * @param migrator the schema's owner, who migrates it and grants the node's role its rights
+     *     ({@link DatabaseRoles#grantNode}); {@code null} when the node's role owns the schema
      */
-    public record Options(String jdbcUrl, String user, String password, int maxPoolSize) {}
+    public record Options(String jdbcUrl, String user, String password, int maxPoolSize,
+            DatabaseRoles.Login migrator) {
+        /** The node's role migrates the schema itself (it must own it). */
+        public Options(String jdbcUrl, String user, String password, int maxPoolSize) {
+            this(jdbcUrl, user, password, maxPoolSize, null);
+        }
+    }
 
     private final HikariDataSource pool;
     private final PlannerStatistics statistics;
@@ -27,8 +35,8 @@ public final class ExternalPostgres implements Database {
 
     /** Connects and migrates the schema; warns when the server is not set up to keep what it acknowledges. */
     public static ExternalPostgres connect(Options options) {
-        HikariDataSource pool = Pools.open(options.jdbcUrl(), options.user(), options.password(),
-                options.maxPoolSize());
+        HikariDataSource pool = Pools.open(options.jdbcUrl(),
+                new DatabaseRoles.Login(options.user(), options.password()), options.migrator(), options.maxPoolSize());
         for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
             String value = Pools.setting(pool, setting);
             if ("off".equals(value)) {

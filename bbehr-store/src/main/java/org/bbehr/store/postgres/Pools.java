@@ -21,8 +21,23 @@ final class Pools {
 
     private Pools() {}
 
-    /** A HikariCP pool on {@code jdbcUrl}, after Flyway has brought the schema up to date. */
+    /** A HikariCP pool on {@code jdbcUrl}, after Flyway has brought the schema up to date as the same role. */
     static HikariDataSource open(String jdbcUrl, String user, String password, int maxPoolSize) {
+        return open(jdbcUrl, new DatabaseRoles.Login(user, password), null, maxPoolSize);
+    }
+
+    /**
+     * A HikariCP pool on {@code jdbcUrl} as {@code node}, after Flyway has brought the schema up to date as
+     * {@code owner}, which then grants {@code node} what it needs ({@link DatabaseRoles#grantNode}); with no owner, the
+     * node's role migrates the schema itself.
+     */
+    static HikariDataSource open(String jdbcUrl, DatabaseRoles.Login node, DatabaseRoles.Login owner,
+            int maxPoolSize) {
+        if (owner != null) {
+            migrateAsOwner(jdbcUrl, owner, node.user());
+        }
+        String user = node.user();
+        String password = node.password();
         HikariConfig config = new HikariConfig();
         config.setPoolName("bbehr-store");
         config.setJdbcUrl(jdbcUrl);
@@ -39,7 +54,9 @@ final class Pools {
                     + e.getMessage(), e);
         }
         try {
-            migrate(pool);
+            if (owner == null) {
+                migrate(pool);
+            }
             return pool;
         } catch (RuntimeException e) {
             pool.close();
@@ -47,7 +64,31 @@ final class Pools {
         }
     }
 
-    private static void migrate(HikariDataSource pool) {
+    private static void migrateAsOwner(String jdbcUrl, DatabaseRoles.Login owner, String node) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bbehr-migrations");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(owner.user());
+        config.setPassword(owner.password());
+        // Flyway holds one connection for its lock and works on another
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource migrations = new HikariDataSource(config)) {
+            migrate(migrations);
+            try (Connection connection = migrations.getConnection()) {
+                DatabaseRoles.grantNode(connection, node);
+            }
+        } catch (SQLException e) {
+            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot grant " + node + " its rights: "
+                    + e.getMessage(), e);
+        } catch (BbehrException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot connect to PostgreSQL at " + jdbcUrl
+                    + " as " + owner.user() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(DataSource pool) {
         try {
             int applied = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load()
                     .migrate().migrationsExecuted;

@@ -6,14 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
+import org.postgresql.PGConnection;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +22,25 @@ import org.slf4j.LoggerFactory;
  * listening on 127.0.0.1 only, with durable settings: what it acknowledges survives a crash. A server left running by
  * a killed process is stopped before a new one starts. For development and single-host nodes; production runs
  * {@link ExternalPostgres}.
+ *
+ * <p>No connection is trusted for being local: every role proves a password (SCRAM), the superuser's made on the first
+ * start and given to {@code initdb}, so the server never accepts a connection without one, and kept in
+ * {@code <dataDir>/postgres.password} (mode 600). Migrations run as the schema's owner and the node as a role
+ * that can only read and write rows ({@link DatabaseRoles}). A data directory made before this (trusting every local
+ * connection) is converted on its next start.
  */
 public final class PostgresServer implements Database {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
     private static final String DATABASE = "bbehr";
-    private static final String SUPERUSER = "postgres";
+    private static final String SUPERUSER = DatabaseRoles.SUPERUSER;
+    /** Every connection, over TCP or the Unix socket, proves its password; replication is refused. */
+    static final String HBA = """
+            # written by BbEHR on every start: every role proves its password (SCRAM), nothing is trusted
+            local   all   all                  scram-sha-256
+            host    all   all   127.0.0.1/32   scram-sha-256
+            host    all   all   ::1/128        scram-sha-256
+            """;
     private static final int POOL_SIZE = 10;
     private static final String SHARED_BUFFERS = "512MB";
 
@@ -58,11 +71,15 @@ public final class PostgresServer implements Database {
         Path directory = options.dataDir().toAbsolutePath().resolve("postgres");
         createDirectories(directory);
         OrphanedPostmaster.clear(directory);
+        Path passwordFile = passwordFile(options.dataDir());
+        boolean converting = Files.exists(directory.resolve("PG_VERSION")) && !Files.exists(passwordFile);
+        DatabaseRoles.Passwords passwords = DatabaseRoles.loadOrCreate(passwordFile);
         long started = System.nanoTime();
-        EmbeddedPostgres server = launch(directory, options.port());
+        EmbeddedPostgres server = launch(directory, options.port(), passwordFile, passwords);
         try {
-            createDatabase(server);
-            HikariDataSource pool = Pools.open(jdbcUrl(server.getPort()), SUPERUSER, null, POOL_SIZE);
+            secure(server, directory, passwords, converting);
+            HikariDataSource pool = Pools.open(jdbcUrl(server.getPort()), passwords.node(), passwords.owner(),
+                    POOL_SIZE);
             log.info("PostgreSQL ready on 127.0.0.1:{} in {} ms, data in {}", server.getPort(),
                     (System.nanoTime() - started) / 1_000_000, directory);
             return new PostgresServer(server, pool, directory);
@@ -85,6 +102,18 @@ public final class PostgresServer implements Database {
         return jdbcUrl(server.getPort());
     }
 
+    /**
+     * Connections to the store's database as {@code login}, not pooled: for maintenance that needs another role than
+     * the node's (the superuser's password is in {@link #passwordFile}).
+     */
+    public DataSource dataSourceAs(DatabaseRoles.Login login) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl());
+        dataSource.setUser(login.user());
+        dataSource.setPassword(login.password());
+        return dataSource;
+    }
+
     /** The server's data directory. */
     public Path directory() {
         return directory;
@@ -98,9 +127,24 @@ public final class PostgresServer implements Database {
         stop(server);
     }
 
-    private static EmbeddedPostgres launch(Path directory, int port) {
+    /**
+     * The file that holds the embedded server's password: in the data directory beside the keys' folder, not in it,
+     * so that restoring or replacing the keys leaves the database reachable.
+     */
+    public static Path passwordFile(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve(DatabaseRoles.PASSWORD_FILE);
+    }
+
+    private static EmbeddedPostgres launch(Path directory, int port, Path passwordFile,
+            DatabaseRoles.Passwords passwords) {
         try {
             return EmbeddedPostgres.builder()
+                    // initdb (first start only): the superuser gets its password at once, no connection is trusted
+                    .setLocaleConfig("auth-local", "scram-sha-256")
+                    .setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toString())
+                    // the builder's own readiness check and connections log in with it too
+                    .setConnectConfig("password", passwords.superuser())
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
@@ -126,22 +170,39 @@ public final class PostgresServer implements Database {
         }
     }
 
-    private static void createDatabase(EmbeddedPostgres server) {
-        try (Connection connection = server.getPostgresDatabase().getConnection();
-                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, DATABASE);
-            try (ResultSet row = exists.executeQuery()) {
-                if (row.next()) {
-                    return;
+    /**
+     * Makes the server ask every connection for its password, sets up the roles and the database, and (for a data
+     * directory that trusted local connections) gives the superuser its password and the owner the store's objects.
+     */
+    private static void secure(EmbeddedPostgres server, Path directory, DatabaseRoles.Passwords passwords,
+            boolean converting) {
+        try (Connection superuser = server.getPostgresDatabase().getConnection()) {
+            if (converting) {
+                superuser.unwrap(PGConnection.class).alterUserPassword(SUPERUSER,
+                        passwords.superuser().toCharArray(), "scram-sha-256");
+                log.info("converting a data directory that trusted local connections: every role now logs in "
+                        + "with a password");
+            }
+            Path hba = directory.resolve("pg_hba.conf");
+            if (!HBA.equals(Files.readString(hba))) {
+                Files.writeString(hba, HBA);
+                try (Statement reload = superuser.createStatement()) {
+                    reload.execute("SELECT pg_reload_conf()");
                 }
             }
-            try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8' TEMPLATE template0");
-            }
-            log.info("created the database {}", DATABASE);
+            DatabaseRoles.setUp(superuser, DATABASE, passwords.owner(), passwords.node());
         } catch (SQLException e) {
-            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot create the database " + DATABASE + ": "
-                    + e.getMessage(), e);
+            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot set up the embedded PostgreSQL's roles"
+                    + " (does " + DatabaseRoles.PASSWORD_FILE + " still hold its password?): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot write " + directory.resolve("pg_hba.conf")
+                    + ": " + e.getMessage(), e);
+        }
+        try (Connection superuserOnStore = server.getDatabase(SUPERUSER, DATABASE).getConnection()) {
+            DatabaseRoles.takeOver(superuserOnStore, DatabaseRoles.OWNER);
+        } catch (SQLException e) {
+            throw new BbehrException(ErrorCode.STORE_UNAVAILABLE, "cannot give the database " + DATABASE + " to "
+                    + DatabaseRoles.OWNER + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,7 +9,12 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -48,7 +53,12 @@ class PostgresServerIT {
         // autovacuum, which would count differently, is off for the table)
         try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
             // given a table with fewer changed rows than are worth analyzing
-            execute(server, "CREATE TABLE growing (n int) WITH (autovacuum_enabled = false)");
+            // (made by the schema's owner, as a migration would, and granted to the node as after a migration)
+            try (Connection owner = connect(server, passwords(server).owner());
+                    Statement statement = owner.createStatement()) {
+                statement.execute("CREATE TABLE growing (n int) WITH (autovacuum_enabled = false)");
+                DatabaseRoles.grantNode(owner, DatabaseRoles.NODE);
+            }
             insertRows(server, 999);
             PlannerStatistics.refresh(server.dataSource());
             assertThat(estimatedRows(server)).isEqualTo("-1");
@@ -108,14 +118,14 @@ class PostgresServerIT {
         int port = freePort();
         PostgresServer.Options options = new PostgresServer.Options(dataDir, port);
         try (PostgresServer first = PostgresServer.start(options)) {
-            execute(first, "CREATE TABLE survivors (name text)", "INSERT INTO survivors VALUES ('kept')");
+            execute(first, "INSERT INTO event_cursors VALUES ('survivor', 7)");
         }
 
         // when
         try (PostgresServer second = PostgresServer.start(options)) {
             // then
             assertThat(second.port()).isEqualTo(port);
-            assertThat(query(second, "SELECT name FROM survivors")).isEqualTo("kept");
+            assertThat(query(second, "SELECT next_block FROM event_cursors WHERE feed = 'survivor'")).isEqualTo("7");
         }
     }
 
@@ -143,7 +153,7 @@ class PostgresServerIT {
     void stalePidFileNamingAnotherLiveProcessShouldBeRemoved() throws Exception {
         // given
         try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
-            execute(server, "CREATE TABLE marker (x int)");
+            execute(server, "INSERT INTO event_cursors VALUES ('marker', 0)");
         }
         Path pidFile = dataDir.resolve("postgres/postmaster.pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n" + pidFile.getParent() + "\n");
@@ -151,7 +161,7 @@ class PostgresServerIT {
         // when
         try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
             // then
-            assertThat(query(server, "SELECT count(*) FROM marker")).isEqualTo("0");
+            assertThat(query(server, "SELECT count(*) FROM event_cursors WHERE feed = 'marker'")).isEqualTo("1");
             assertThat(ProcessHandle.current().isAlive()).isTrue();
         }
     }
@@ -175,7 +185,8 @@ class PostgresServerIT {
         try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
             // when
             try (ExternalPostgres external = ExternalPostgres.connect(
-                    new ExternalPostgres.Options(server.jdbcUrl(), "postgres", "", 2))) {
+                    new ExternalPostgres.Options(server.jdbcUrl(), DatabaseRoles.OWNER, passwords(server).owner()
+                            .password(), 2))) {
                 // then
                 try (Connection connection = external.dataSource().getConnection();
                         Statement statement = connection.createStatement();
@@ -185,6 +196,124 @@ class PostgresServerIT {
                 }
             }
         }
+    }
+
+    @Test
+    void externalPostgresShouldMigrateAsTheOwnerAndRunAsTheNodesRole() throws Exception {
+        // given: the embedded server's roles, as a hospital's database administrator would set them up
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            DatabaseRoles.Passwords passwords = passwords(server);
+            // when
+            try (ExternalPostgres external = ExternalPostgres.connect(new ExternalPostgres.Options(server.jdbcUrl(),
+                    DatabaseRoles.NODE, passwords.node().password(), 2, passwords.owner()))) {
+                // then
+                try (Connection connection = external.dataSource().getConnection();
+                        Statement statement = connection.createStatement();
+                        ResultSet row = statement.executeQuery("SELECT current_user, count(*) FROM resources")) {
+                    row.next();
+                    assertThat(row.getString(1)).isEqualTo(DatabaseRoles.NODE);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLocalUserWithoutThePasswordShouldBeRefusedByPostgres() throws Exception {
+        // given: a running embedded server (before, any local account could log in as the superuser, trusted, and
+        // read the key files with pg_read_file)
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // when / then: no password, a wrong one, or the node's role with the superuser's: refused
+            for (String user : List.of(DatabaseRoles.SUPERUSER, DatabaseRoles.OWNER, DatabaseRoles.NODE)) {
+                assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), user, null).close())
+                        .as(user).isInstanceOf(SQLException.class);
+                assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), user, "guess").close())
+                        .as(user).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("password authentication failed");
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), DatabaseRoles.NODE,
+                    passwords(server).superuser()).close()).isInstanceOf(SQLException.class);
+            // and no rule of the server trusts anyone, over TCP or the Unix socket
+            try (Connection superuser = connect(server, passwords(server).superuserLogin());
+                    Statement statement = superuser.createStatement();
+                    ResultSet rules = statement.executeQuery(
+                            "SELECT count(*), count(*) FILTER (WHERE auth_method <> 'scram-sha-256') FROM pg_hba_file_rules")) {
+                rules.next();
+                assertThat(rules.getInt(1)).isEqualTo(3);
+                assertThat(rules.getInt(2)).isZero();
+            }
+            assertThat(Files.getPosixFilePermissions(PostgresServer.passwordFile(dataDir)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+    }
+
+    @Test
+    void theNodesRoleShouldWriteRowsButNeitherReadServerFilesNorChangeTheSchema() throws Exception {
+        // given
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            assertThat(query(server, "SELECT current_user")).isEqualTo(DatabaseRoles.NODE);
+            assertThat(query(server, "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles"
+                    + " WHERE rolname = current_user")).isEqualTo("f");
+            execute(server, "INSERT INTO event_cursors (feed, next_block) VALUES ('test', 1)",
+                    "UPDATE event_cursors SET next_block = 2 WHERE feed = 'test'",
+                    "DELETE FROM event_cursors WHERE feed = 'test'");
+
+            // when / then: each is refused for want of the right
+            for (String sql : List.of("SELECT pg_read_file('PG_VERSION')",
+                    "SELECT pg_ls_dir('.')",
+                    "COPY resources TO '/tmp/bbehr-resources.csv'",
+                    "CREATE TABLE stolen (n int)",
+                    "DROP TABLE resources",
+                    "ALTER TABLE versions DROP COLUMN deleted",
+                    "TRUNCATE versions",
+                    "DELETE FROM flyway_schema_history",
+                    "CREATE ROLE intruder LOGIN SUPERUSER",
+                    "ALTER ROLE bbehr_node SUPERUSER")) {
+                assertThatThrownBy(() -> execute(server, sql)).as(sql).isInstanceOf(SQLException.class)
+                        .hasMessageMatching("(?s).*(permission denied|must be owner).*");
+            }
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatTrustedLocalConnectionsShouldBeConvertedOnItsNextStart() throws Exception {
+        // given: a store as an earlier release made it: initdb with trust, everything owned by the superuser
+        Path postgres = dataDir.resolve("postgres");
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(postgres)
+                .setCleanDataDirectory(false).setLocaleConfig("locale", "C").start()) {
+            try (Connection admin = old.getPostgresDatabase().getConnection();
+                    Statement statement = admin.createStatement()) {
+                statement.execute("CREATE DATABASE bbehr ENCODING 'UTF8' TEMPLATE template0");
+            }
+            String url = "jdbc:postgresql://127.0.0.1:" + old.getPort() + "/bbehr";
+            Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").load().migrate();
+            try (Connection admin = DriverManager.getConnection(url, "postgres", null);
+                    Statement statement = admin.createStatement()) {
+                statement.execute("INSERT INTO event_cursors (feed, next_block) VALUES ('kept', 42)");
+            }
+        }
+
+        // when
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            // then: the data is there, the owner owns every table, the node reads and writes it, trust is gone
+            assertThat(query(server, "SELECT next_block FROM event_cursors WHERE feed = 'kept'")).isEqualTo("42");
+            assertThat(query(server, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                    + " AND tableowner <> 'bbehr_owner'")).isEqualTo("0");
+            execute(server, "UPDATE event_cursors SET next_block = 43 WHERE feed = 'kept'");
+            assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), "postgres", null).close())
+                    .isInstanceOf(SQLException.class);
+        }
+        // and the next start opens it as it is now
+        try (PostgresServer server = PostgresServer.start(PostgresServer.Options.in(dataDir))) {
+            assertThat(query(server, "SELECT next_block FROM event_cursors WHERE feed = 'kept'")).isEqualTo("43");
+        }
+    }
+
+    private DatabaseRoles.Passwords passwords(PostgresServer server) {
+        return DatabaseRoles.load(PostgresServer.passwordFile(dataDir));
+    }
+
+    private static Connection connect(PostgresServer server, DatabaseRoles.Login login) throws SQLException {
+        return DriverManager.getConnection(server.jdbcUrl(), login.user(), login.password());
     }
 
     private Process startNodeInChildJvm() throws Exception {

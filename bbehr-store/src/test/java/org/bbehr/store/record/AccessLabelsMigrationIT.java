@@ -30,13 +30,13 @@ class AccessLabelsMigrationIT {
     void migrationShouldLabelEveryVersionFromItsResourcesCurrentIndexRows() throws SQLException {
         // given: a database at schema version 7 with a patient's records
         String url = STORE.server().jdbcUrl().replace("/bbehr", "/before_labels");
-        try (Connection admin = STORE.dataSource().getConnection(); Statement create = admin.createStatement()) {
+        try (Connection admin = STORE.superuser().getConnection(); Statement create = admin.createStatement()) {
             create.execute("DROP DATABASE IF EXISTS before_labels");
             create.execute("CREATE DATABASE before_labels");
         }
-        Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("7").load()
+        Flyway.configure().dataSource(url, "postgres", superuserPassword()).locations("classpath:db/migration").target("7").load()
                 .migrate();
-        try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", superuserPassword())) {
             resource(c, "Patient", "alice", 2);
             resource(c, "Observation", "hr", 2);
             reference(c, "Observation", "hr", "subject", "Patient", "alice");
@@ -56,10 +56,10 @@ class AccessLabelsMigrationIT {
         }
 
         // when
-        Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(url, "postgres", superuserPassword()).locations("classpath:db/migration").load().migrate();
 
         // then
-        try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", superuserPassword())) {
             assertThat(labels(c, "versions")).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                     "Condition/hiv/1", new AccessLabels(Set.of("alice"), Category.SENSITIVE),
                     "Encounter/visit/1", new AccessLabels(Set.of("alice"), Category.ENCOUNTERS),
@@ -130,5 +130,10 @@ class AccessLabelsMigrationIT {
             insert.setString(5, code);
             insert.executeUpdate();
         }
+    }
+
+    private static String superuserPassword() {
+        return org.bbehr.store.postgres.DatabaseRoles.load(
+                org.bbehr.store.postgres.PostgresServer.passwordFile(STORE.dataDir())).superuser();
     }
 }

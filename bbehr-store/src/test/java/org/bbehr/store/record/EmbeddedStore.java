@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.bbehr.store.crypto.NodeKeys;
+import org.bbehr.store.postgres.DatabaseRoles;
 import org.bbehr.store.postgres.PostgresServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -33,7 +34,7 @@ final class EmbeddedStore implements BeforeAllCallback, BeforeEachCallback, Afte
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Tables.truncateAll(server.dataSource());
+        Tables.truncateAll(superuser());
     }
 
     @Override
@@ -48,6 +49,11 @@ final class EmbeddedStore implements BeforeAllCallback, BeforeEachCallback, Afte
 
     DataSource dataSource() {
         return server.dataSource();
+    }
+
+    /** Connections as the database's superuser, for what the node's role may not do (TRUNCATE, CHECKPOINT, DDL). */
+    DataSource superuser() {
+        return server.dataSourceAs(DatabaseRoles.load(PostgresServer.passwordFile(dataDir)).superuserLogin());
     }
 
     /** The directory of the database and of the keys. */

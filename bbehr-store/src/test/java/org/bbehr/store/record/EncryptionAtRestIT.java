@@ -76,7 +76,7 @@ class EncryptionAtRestIT {
     void namesAndIdentifiersShouldAppearInNoFileOfTheDatabase() throws Exception {
         // given
         writeQuintessa();
-        Tables.execute(STORE.dataSource(), "CHECKPOINT");
+        Tables.execute(STORE.superuser(), "CHECKPOINT");
 
         // when
         List<Path> withName = filesContaining(STORE.server().directory(), NAME);
