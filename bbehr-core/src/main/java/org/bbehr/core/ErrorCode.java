@@ -74,6 +74,10 @@ public enum ErrorCode {
     RECORD_TAMPERED("EHR-5006", null),
     STORE_UNAVAILABLE("EHR-5010", null),
     STORE_IN_USE("EHR-5011", null),
+    /** As many of a heavy operation run as the node allows at once: try again shortly (429). */
+    OPERATION_BUSY("EHR-5012", null),
+    /** The answer would exceed what one request may return (422). */
+    RESULT_TOO_LARGE("EHR-5013", null),
 
     // 53xx: access to records
     ACCESS_FORBIDDEN("EHR-5301", null),
@@ -83,6 +87,7 @@ public enum ErrorCode {
     VERIFY_TAMPERED("EHR-5200", null),
     VERIFY_NO_CHAIN("EHR-5201", null),
     ANCHOR_NOT_READY("EHR-5202", null),
+    VERIFY_CHAINS_DISAGREE("EHR-5203", null),
 
     // 3xxx: keys
     KEYSTORE_NOT_FOUND("EHR-3001", null),

@@ -25,7 +25,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Deploys the consortium's contracts with standard JSON-RPC only: a TimelockController that holds the consortium
@@ -85,7 +84,7 @@ public final class ContractDeployer {
 
     /** Deploys a fresh set of contracts. */
     public static Deployment deploy(LedgerConfig config, Credentials deployer, Consortium consortium) {
-        Web3j web3j = Web3j.build(new HttpService(config.rpcUrl()));
+        Web3j web3j = Web3j.build(RpcTransport.http(config));
         try {
             Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
             long chainId = chainId(web3j, rpc, config.rpcUrl());
@@ -173,7 +172,7 @@ public final class ContractDeployer {
 
     /** Whether every contract of the deployment has code on the chain at {@code config.rpcUrl()}. */
     public static boolean isDeployed(LedgerConfig config, Deployment deployment) {
-        Web3j web3j = Web3j.build(new HttpService(config.rpcUrl()));
+        Web3j web3j = Web3j.build(RpcTransport.http(config));
         try {
             Rpc rpc = new Rpc(config.rpcAttempts(), config.rpcBackoff());
             if (chainId(web3j, rpc, config.rpcUrl()) != deployment.chainId()) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param resendInterval how often to check whether a waiting transaction was dropped, and re-send it if so
  * @param rpcAttempts how many times a failing RPC request is tried before the chain counts as unavailable
  * @param rpcBackoff the first pause between attempts; it doubles each time
+ * @param caFile PEM certificates: the only ones an {@code https} endpoint's chain may lead to (the hospital's own
+ *     validator's CA, pinned); {@code null} trusts the JVM's CAs
  */
 public record LedgerConfig(
         String rpcUrl,
@@ -21,7 +23,8 @@ public record LedgerConfig(
         Duration receiptTimeout,
         Duration resendInterval,
         int rpcAttempts,
-        Duration rpcBackoff) {
+        Duration rpcBackoff,
+        java.nio.file.Path caFile) {
 
     public LedgerConfig {
         if (confirmations < 1) {
@@ -35,18 +38,31 @@ public record LedgerConfig(
     /** Sensible defaults: one confirmation (the dev chain mines on demand; QBFT blocks are final at once). */
     public static LedgerConfig defaults(String rpcUrl) {
         return new LedgerConfig(
-                rpcUrl, 1, Duration.ofMillis(50), Duration.ofMinutes(2), Duration.ofSeconds(2), 5, Duration.ofMillis(200));
+                rpcUrl, 1, Duration.ofMillis(50), Duration.ofMinutes(2), Duration.ofSeconds(2), 5, Duration.ofMillis(200),
+                null);
     }
 
     public LedgerConfig withConfirmations(int value) {
-        return new LedgerConfig(rpcUrl, value, pollInterval, receiptTimeout, resendInterval, rpcAttempts, rpcBackoff);
+        return new LedgerConfig(rpcUrl, value, pollInterval, receiptTimeout, resendInterval, rpcAttempts, rpcBackoff, caFile);
     }
 
     public LedgerConfig withResendInterval(Duration value) {
-        return new LedgerConfig(rpcUrl, confirmations, pollInterval, receiptTimeout, value, rpcAttempts, rpcBackoff);
+        return new LedgerConfig(rpcUrl, confirmations, pollInterval, receiptTimeout, value, rpcAttempts, rpcBackoff, caFile);
     }
 
     public LedgerConfig withReceiptTimeout(Duration value) {
-        return new LedgerConfig(rpcUrl, confirmations, pollInterval, value, resendInterval, rpcAttempts, rpcBackoff);
+        return new LedgerConfig(rpcUrl, confirmations, pollInterval, value, resendInterval, rpcAttempts, rpcBackoff, caFile);
+    }
+
+    /** With {@code https} endpoints trusted only if their certificate chain leads to one in {@code file}. */
+    public LedgerConfig withCaFile(java.nio.file.Path file) {
+        return new LedgerConfig(rpcUrl, confirmations, pollInterval, receiptTimeout, resendInterval, rpcAttempts,
+                rpcBackoff, file);
+    }
+
+    /** The same settings for another endpoint of the chain. */
+    public LedgerConfig withRpcUrl(String url) {
+        return new LedgerConfig(url, confirmations, pollInterval, receiptTimeout, resendInterval, rpcAttempts,
+                rpcBackoff, caFile);
     }
 }

@@ -45,7 +45,6 @@ import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /** The {@link Ledger} port on any Ethereum JSON-RPC endpoint, through web3j; standard RPC methods only. */
 public final class Web3jLedger implements Ledger, Directory, ConsentLedger, AutoCloseable {
@@ -70,7 +69,7 @@ public final class Web3jLedger implements Ledger, Directory, ConsentLedger, Auto
 
     /** Connects to {@code config.rpcUrl()} and checks that the chain is the one the deployment was made on. */
     public static Web3jLedger connect(LedgerConfig config, Credentials signer, Deployment deployment) {
-        return connect(Web3j.build(new HttpService(config.rpcUrl())), config, signer, deployment);
+        return connect(Web3j.build(RpcTransport.http(config)), config, signer, deployment);
     }
 
     static Web3jLedger connect(Web3j web3j, LedgerConfig config, Credentials signer, Deployment deployment) {

@@ -8,6 +8,7 @@ import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.crypto.Address;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.core.verify.ChainCrossCheck;
 import org.bbehr.core.verify.RecordVerifier;
 import org.bbehr.core.verify.RootProblem;
 import org.bbehr.core.verify.Verdict;
@@ -43,6 +44,19 @@ final class VerifyCommand implements Runnable {
     @Option(names = "--deployment-file", paramLabel = "FILE", description = "The consortium's deployment file.")
     Path deploymentFile;
 
+    @Option(names = "--rpc-ca-file", paramLabel = "PEM", description = "Trust an https --rpc-url only if its "
+            + "certificate leads to one of these CA certificates (pinned), not to the JVM's CAs.")
+    Path rpcCaFile;
+
+    @Option(names = "--cross-check", paramLabel = "URL", description = "A second JSON-RPC endpoint of the chain "
+            + "(another member's node): every root this hospital anchored, and the anchor of every root the store "
+            + "holds, must read the same there; exits with 1 on any difference.")
+    String crossCheck;
+
+    @Option(names = "--cross-check-ca-file", paramLabel = "PEM", description = "Pinned CA certificates for an https "
+            + "--cross-check endpoint.")
+    Path crossCheckCaFile;
+
     @Option(names = "--hospital", paramLabel = "ID",
             description = "This node's hospital id (default with the dev chain: the dev hospital).")
     Integer hospital;
@@ -59,18 +73,27 @@ final class VerifyCommand implements Runnable {
         DevChain devChain = rpcUrl == null ? DevChain.start(DevChain.Options.in(storeOptions.dataDir.chainDir())) : null;
         try (Web3jLedger ledger = connect(devChain)) {
             int hospitalId = hospitalId(ledger, devChain != null);
+            List<org.bbehr.core.crypto.Bytes32> storedRoots = new ArrayList<>();
             VerificationReport report = storeOptions.apply(store -> {
                 RecordVerifier verifier = new RecordVerifier(store.evidence(), ledger, hospitalId);
                 ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), verifier.count(scope));
                 VerificationReport done = verifier.verify(scope, false, progress::show);
                 progress.finish();
+                storedRoots.addAll(store.evidence().anchoredRoots(hospitalId));
                 return done;
             });
             print(report);
+            ChainCrossCheck.Result crossChecked = crossCheck == null ? null : crossCheck(ledger, hospitalId,
+                    storedRoots);
             if (report.anyTampered()) {
                 throw new BbehrException(ErrorCode.VERIFY_TAMPERED, report.count(VerificationStatus.TAMPERED)
                         + " versions are tampered and " + report.roots().size()
                         + " anchored roots are unaccounted for (listed above)");
+            }
+            if (crossChecked != null && !crossChecked.agree()) {
+                throw new BbehrException(ErrorCode.VERIFY_CHAINS_DISAGREE, crossChecked.differences().size()
+                        + " answers of the chain differ between " + (rpcUrl == null ? "the dev chain" : rpcUrl)
+                        + " and " + crossCheck + " (listed above): one of them does not tell the truth");
             }
         } finally {
             if (devChain != null) {
@@ -92,6 +115,25 @@ final class VerifyCommand implements Runnable {
         return VerifyScope.of(keys);
     }
 
+    /** Compares the chain as the RPC endpoint tells it with the chain as {@code --cross-check} tells it. */
+    private ChainCrossCheck.Result crossCheck(Web3jLedger ledger, int hospitalId,
+            List<org.bbehr.core.crypto.Bytes32> storedRoots) {
+        LedgerConfig config = LedgerConfig.defaults(crossCheck).withCaFile(crossCheckCaFile);
+        try (Web3jLedger second = Web3jLedger.connect(config, Credentials.create(createKeyPair()),
+                ledger.deployment())) {
+            ChainCrossCheck.Result result = ChainCrossCheck.compare(ledger, second, hospitalId, storedRoots);
+            PrintWriter out = spec.commandLine().getOut();
+            for (ChainCrossCheck.Difference difference : result.differences()) {
+                out.println("differs  " + difference);
+            }
+            out.printf("cross-check with %s up to block %d: %d anchored roots and %d stored roots compared, %d"
+                    + " differences%n", crossCheck, result.toBlock(), result.eventsCompared(), result.rootsCompared(),
+                    result.differences().size());
+            out.flush();
+            return result;
+        }
+    }
+
     private Web3jLedger connect(DevChain devChain) {
         Credentials reader = Credentials.create(createKeyPair());
         if (devChain != null) {
@@ -100,7 +142,8 @@ final class VerifyCommand implements Runnable {
         if (deploymentFile == null) {
             throw new BbehrException(ErrorCode.INVALID_INPUT, "--rpc-url needs --deployment-file");
         }
-        return Web3jLedger.connect(LedgerConfig.defaults(rpcUrl), reader, DeploymentFile.read(deploymentFile));
+        return Web3jLedger.connect(LedgerConfig.defaults(rpcUrl).withCaFile(rpcCaFile), reader,
+                DeploymentFile.read(deploymentFile));
     }
 
     private int hospitalId(Web3jLedger ledger, boolean dev) {

@@ -41,8 +41,17 @@ public final class ErrorTranslation {
             case RECORD_ERASED -> new ResourceGoneException(message);
             case STORE_UNAVAILABLE, LEDGER_UNAVAILABLE, ANCHOR_NOT_READY -> new ServiceUnavailableException(message);
             case VERIFY_NO_CHAIN -> new ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException(message);
+            case OPERATION_BUSY -> tooManyRequests(message);
+            case RESULT_TOO_LARGE -> new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(message);
             default -> new InternalErrorException(message);
         };
+    }
+
+    /** 429 with a {@code Retry-After}: HAPI has no exception of its own for it. */
+    private static BaseServerResponseException tooManyRequests(String message) {
+        BaseServerResponseException busy = new BaseServerResponseException(429, message) {};
+        busy.addResponseHeader("Retry-After", "5");
+        return busy;
     }
 
     /** Replaces any exception on its way out with the right typed one. */

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.bbehr.app.search.FhirSearch;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
 import org.bbehr.core.access.Actor;
 import org.bbehr.core.access.RecordAccess;
 import org.bbehr.core.anchor.AnchorState;
@@ -52,6 +54,8 @@ public final class FhirRecords {
     private final StructuralValidator validator;
     private final ConditionalCriteria criteria;
     private final RecordIntegrity integrity;
+    /** At most 4 compartment operations at once: each may decrypt up to 10,000 resources. */
+    private final HeavyOperations heavy = new HeavyOperations(4);
 
     private final FhirSearch search;
 
@@ -175,21 +179,49 @@ public final class FhirRecords {
         return stored;
     }
 
-    /** The patient and every current resource that references it, and what those reference in turn. */
-    public List<IBaseResource> everything(Actor actor, ResourceKey patient) {
+    /**
+     * The keys of the patient, every current resource that references it, and what those reference in turn, at most
+     * {@code max} of them; a page of them is read with {@link #current(Actor, List)}.
+     *
+     * @throws BbehrException {@code RESULT_TOO_LARGE} when the patient's records hold more
+     */
+    public List<ResourceKey> everything(Actor actor, ResourceKey patient, int max) {
         Set<ResourceKey> keys = new LinkedHashSet<>();
         keys.add(patient);
         current(actor, patient);
         List<ResourceKey> referencing = access.findReferencing(actor, patient);
+        if (referencing.size() + 1 > max) {
+            throw tooMuchForEverything(referencing.size() + 1, max);
+        }
         keys.addAll(referencing);
         for (ResourceKey key : referencing) {
             access.findCurrent(actor, key).ifPresent(v -> keys.addAll(indexer.localReferences(parse(v))));
+            if (keys.size() > max) {
+                throw tooMuchForEverything(keys.size(), max);
+            }
         }
-        List<IBaseResource> resources = new ArrayList<>();
+        // only what exists and the actor may see, so that the total is right
+        List<ResourceKey> all = List.copyOf(keys);
+        List<ResourceKey> live = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            access.findLive(actor, all.subList(from, Math.min(all.size(), from + 500))).forEach(v -> live.add(v.key()));
+        }
+        return live;
+    }
+
+    private static BbehrException tooMuchForEverything(int found, int max) {
+        return new BbehrException(ErrorCode.RESULT_TOO_LARGE, "the patient's records are more than the " + max
+                + " resources one $everything gathers (at least " + found + "); search them by type instead, e.g."
+                + " Observation?patient=…, which pages without a limit");
+    }
+
+    /** The current versions of {@code keys} (none for a deleted or hidden one), as resources, in that order. */
+    List<IBaseResource> current(Actor actor, List<ResourceKey> keys) {
+        List<StoredVersion> versions = new ArrayList<>();
         for (ResourceKey key : keys) {
-            access.findCurrent(actor, key).filter(v -> !v.deleted()).map(this::toResource).ifPresent(resources::add);
+            access.findCurrent(actor, key).filter(v -> !v.deleted()).ifPresent(versions::add);
         }
-        return resources;
+        return toResources(versions);
     }
 
     /**
@@ -197,6 +229,10 @@ public final class FhirRecords {
      * the current resources that reference it), listing each version.
      */
     public org.hl7.fhir.r4.model.Parameters verify(Actor actor, ResourceKey key) {
+        return heavy.compartment("$verify", () -> verifyCompartment(actor, key));
+    }
+
+    private org.hl7.fhir.r4.model.Parameters verifyCompartment(Actor actor, ResourceKey key) {
         List<ResourceKey> keys = new ArrayList<>();
         keys.add(key);
         if (key.type().equals("Patient")) {
@@ -228,8 +264,13 @@ public final class FhirRecords {
 
     /** Verifies every version in the store, listing those not verified. */
     public org.hl7.fhir.r4.model.Parameters verifyAll() {
-        return VerifyParameters.of(integrity.verifier().verify(org.bbehr.core.verify.VerifyScope.everything(), false,
-                done -> { }));
+        return heavy.wholeStore("$verify", () -> VerifyParameters.of(integrity.verifier().verify(
+                org.bbehr.core.verify.VerifyScope.everything(), false, done -> { })));
+    }
+
+    /** How many of the operations over a compartment or the whole store may run at once. */
+    HeavyOperations heavy() {
+        return heavy;
     }
 
     /** Validates, serializes, indexes and labels a resource for a write, without writing it. */

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
+import org.bbehr.app.search.ActorBound;
+import org.bbehr.core.access.Actor;
 import org.bbehr.core.record.StoredVersion;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
@@ -15,7 +17,7 @@ import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 
 /** A page-by-page view of versions, newest first; deletions appear as DELETE entries. */
-final class HistoryBundle implements IBundleProvider {
+final class HistoryBundle implements IBundleProvider, ActorBound {
 
     /** Reads {@code count} versions after skipping {@code offset}. */
     interface Page {
@@ -23,12 +25,20 @@ final class HistoryBundle implements IBundleProvider {
     }
 
     private final FhirRecords records;
+    private final Actor actor;
     private final Page page;
     private final InstantType published = InstantType.now();
 
-    HistoryBundle(FhirRecords records, Page page) {
+    /** @param actor who reads: the pages are read as this actor may, and served to this actor only */
+    HistoryBundle(FhirRecords records, Actor actor, Page page) {
         this.records = records;
+        this.actor = actor;
         this.page = page;
+    }
+
+    @Override
+    public Actor actor() {
+        return actor;
     }
 
     static Instant instant(InstantType since) {

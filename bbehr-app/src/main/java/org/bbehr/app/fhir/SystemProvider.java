@@ -34,7 +34,7 @@ public final class SystemProvider {
     @History
     public IBundleProvider history(@Since InstantType since, RequestDetails request) {
         org.bbehr.core.access.Actor actor = RequestActors.of(request);
-        return new HistoryBundle(records, (offset, count) ->
+        return new HistoryBundle(records, actor, (offset, count) ->
                 records.access().typeHistory(actor, null, HistoryBundle.instant(since), offset, count));
     }
 }

@@ -103,14 +103,14 @@ public class TypeProvider implements IResourceProvider {
         Actor actor = RequestActors.of(request);
         records.access().findCurrent(actor, key).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions
                 .ResourceNotFoundException(id));
-        return new HistoryBundle(records, (offset, count) ->
+        return new HistoryBundle(records, actor, (offset, count) ->
                 records.access().history(actor, key, HistoryBundle.instant(since), offset, count));
     }
 
     @History
     public IBundleProvider typeHistory(@Since InstantType since, RequestDetails request) {
         Actor actor = RequestActors.of(request);
-        return new HistoryBundle(records, (offset, count) ->
+        return new HistoryBundle(records, actor, (offset, count) ->
                 records.access().typeHistory(actor, typeName(), HistoryBundle.instant(since), offset, count));
     }
 

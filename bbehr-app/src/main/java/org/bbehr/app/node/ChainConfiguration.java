@@ -34,7 +34,8 @@ class ChainConfiguration {
         if (chain.deploymentFile() == null) {
             throw new BbehrException(ErrorCode.DEPLOYMENT_INVALID, "bbehr.chain.deployment-file is not set");
         }
-        LedgerConfig config = LedgerConfig.defaults(chain.rpcUrl()).withConfirmations(chain.confirmations());
+        LedgerConfig config = LedgerConfig.defaults(chain.rpcUrl()).withConfirmations(chain.confirmations())
+                .withCaFile(chain.caFile());
         Deployment deployment = DeploymentFile.read(chain.deploymentFile());
         return Web3jLedger.connect(config, signer(chain, deployment), deployment);
     }

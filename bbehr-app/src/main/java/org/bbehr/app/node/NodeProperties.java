@@ -78,9 +78,10 @@ public record NodeProperties(
      * @param keystorePasswordFile a file whose first line is the keystore password
      * @param devAccount for {@code bbehr dev} only: sign with this well-known dev account instead of a keystore
      * @param confirmations blocks to wait for each transaction
+     * @param caFile PEM CA certificates that an {@code https} RPC endpoint's certificate must lead to (pinned)
      */
     public record Chain(String rpcUrl, Path deploymentFile, Path keystore, Path keystorePasswordFile,
-            Integer devAccount, @DefaultValue("1") int confirmations) {
+            Integer devAccount, @DefaultValue("1") int confirmations, Path caFile) {
 
         public boolean enabled() {
             return rpcUrl != null && !rpcUrl.isBlank();

@@ -79,7 +79,7 @@ public final class FhirSearch {
 
     /** Whether {@code results} may be paged through by {@code actor}: a search's pages belong to its actor alone. */
     public static boolean madeBy(IBundleProvider results, Actor actor) {
-        return !(results instanceof SearchResults search) || search.actor().equals(actor);
+        return !(results instanceof ActorBound bound) || bound.actor().equals(actor);
     }
 
     /**

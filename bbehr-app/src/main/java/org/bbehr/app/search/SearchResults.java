@@ -35,7 +35,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * match and show no resource that did not match then. It holds keys only, never a search value, so the server may
  * keep it for paging.
  */
-final class SearchResults implements IBundleProvider {
+final class SearchResults implements IBundleProvider, ActorBound {
 
     /** At most this many resources are included per page, for each {@code _include} or {@code _revinclude}. */
     static final int MAX_INCLUDED = 1000;

@@ -279,7 +279,7 @@ class AnchoringIT {
         assertThat(reasons(all).get(lostVersion.getValue() + "/_history/1")).startsWith("version missing");
         assertThat(reasons(all).get(lostKey.getValue() + "/_history/1")).startsWith("data key missing");
         assertThat(reasons(all).get(altered.getValue() + "/_history/1")).startsWith("content changed");
-        assertThat(reasons(all).get(indexEdited.getValue() + "/_history/1")).startsWith("search index changed");
+        assertThat(reasons(all).get(indexEdited.getValue() + "/_history/1")).startsWith("search index or state changed");
         // and reading a tampered version fails with the tampering code, never with other data
         for (IdType tampered : List.of(altered, swappedA, lostKey)) {
             assertThatThrownBy(() -> client.read().resource(Observation.class).withId(tampered.getIdPart()).execute())

@@ -47,6 +47,9 @@ class FhirServerIT {
 
     IGenericClient client;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    FhirRecords records;
+
     @BeforeEach
     void connect() {
         CONTEXT.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -239,6 +242,57 @@ class FhirServerIT {
         // then
         assertThat(everything.getEntry()).extracting(e -> e.getResource().fhirType())
                 .containsExactlyInAnyOrder("Patient", "Condition", "Observation", "Practitioner");
+    }
+
+    @Test
+    void everythingShouldBePagedWithItsTotalAndEveryResourceOnExactlyOnePage() {
+        // given: a patient with 25 observations by one practitioner
+        Fixtures.Refs refs = existingRefs();
+        java.util.Set<String> expected = new java.util.HashSet<>(java.util.List.of(refs.patient(), refs.practitioner()));
+        for (int i = 0; i < 25; i++) {
+            expected.add(client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                    .setCode(Fixtures.loinc("8867-4", "Heart rate")).setSubject(new Reference(refs.patient()))
+                    .addPerformer(new Reference(refs.practitioner()))).execute().getId().toUnqualifiedVersionless()
+                    .getValue());
+        }
+        // when
+        Bundle page = client.operation().onInstance(new IdType(refs.patient())).named("$everything")
+                .withParameter(Parameters.class, "_count", new org.hl7.fhir.r4.model.IntegerType(10))
+                .returnResourceType(Bundle.class).useHttpGet().execute();
+        // then: 10 per page, the total of all 27, and the pages together hold each one once
+        assertThat(page.getTotal()).isEqualTo(27);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        int pages = 0;
+        while (true) {
+            pages++;
+            assertThat(page.getEntry()).hasSizeLessThanOrEqualTo(10);
+            page.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().toUnqualifiedVersionless().getValue()));
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                break;
+            }
+            page = client.loadPage().next(page).execute();
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).hasSize(27).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void everythingShouldRefuseAPatientWithMoreRecordsThanItsBound() {
+        // given: a patient with three observations, and a bound of three resources
+        Fixtures.Refs refs = existingRefs();
+        for (int i = 0; i < 3; i++) {
+            client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                    .setCode(Fixtures.loinc("8867-4", "Heart rate")).setSubject(new Reference(refs.patient())))
+                    .execute();
+        }
+        // when / then
+        assertThatThrownBy(() -> records.everything(org.bbehr.core.access.Actor.system("test"),
+                org.bbehr.core.record.ResourceKey.parse(refs.patient()), 3))
+                .isInstanceOfSatisfying(org.bbehr.core.BbehrException.class,
+                        e -> assertThat(e.code()).isEqualTo(org.bbehr.core.ErrorCode.RESULT_TOO_LARGE))
+                .hasMessageContaining("search them by type instead");
+        assertThat(records.everything(org.bbehr.core.access.Actor.system("test"),
+                org.bbehr.core.record.ResourceKey.parse(refs.patient()), 4)).hasSize(4);
     }
 
     @Test

@@ -56,6 +56,23 @@ class SearchPagingTest {
     }
 
     @Test
+    void historyAndEverythingPagesShouldBeServedOnlyToTheirActorToo() {
+        // given: a history and an $everything read for Dr Bob (before, a history page was anybody's who had its id)
+        SearchPaging paging = new SearchPaging(10);
+        IBundleProvider history = new HistoryBundle(null, drBob(), (offset, count) -> java.util.List.of());
+        IBundleProvider everything = new EverythingBundle(null, drBob(), java.util.List.of());
+        String historyId = paging.storeResultList(requestOf(drBob()), history);
+        String everythingId = paging.storeResultList(requestOf(drBob()), everything);
+
+        // when / then
+        assertThat(paging.retrieveResultList(requestOf(drBob()), historyId)).isSameAs(history);
+        assertThat(paging.retrieveResultList(requestOf(drBob()), everythingId)).isSameAs(everything);
+        assertThat(paging.retrieveResultList(requestOf(nurseNia()), historyId)).isNull();
+        assertThat(paging.retrieveResultList(requestOf(nurseNia()), everythingId)).isNull();
+        assertThat(paging.retrieveResultList(requestOf(null), historyId)).isNull();
+    }
+
+    @Test
     void apiActorsSearchShouldPageAsBefore() {
         // given: a search by the node's API actor (every request until login exists)
         SearchPaging paging = new SearchPaging(10);

@@ -15,6 +15,9 @@ public interface EvidenceSource {
     /** The store's batch of {@code root} under {@code hospitalId}, if it has one. */
     Optional<StoredBatch> findBatch(int hospitalId, Bytes32 root);
 
+    /** The roots of this hospital's batches that the store holds as anchored, oldest first. */
+    List<Bytes32> anchoredRoots(int hospitalId);
+
     /** How many versions the scope holds (for progress). */
     long count(VerifyScope scope);
 

@@ -78,6 +78,11 @@ class RecordVerifierTest {
             }
 
             @Override
+            public List<Bytes32> anchoredRoots(int hospitalId) {
+                return hospitalId == HOSPITAL ? List.copyOf(batches.keySet()) : List.of();
+            }
+
+            @Override
             public long count(VerifyScope scope) {
                 return evidence.length;
             }

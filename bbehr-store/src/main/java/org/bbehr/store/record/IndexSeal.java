@@ -13,35 +13,80 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bbehr.core.record.AccessLabels;
 import org.bbehr.core.record.IndexEntries;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.store.crypto.DataKey;
 
 /**
- * The digest a resource's index rows are sealed under (see {@code DataKey.sealIndex}): SHA-256 over its rows —
- * identifier tokens, references and search rows — each in a canonical text form (the table, then every value from
- * the parameter on, length-prefixed; timestamps as microseconds since the epoch), sorted, so the digest of the rows a
- * write inserts equals the digest of the same rows read back, and of nothing else.
+ * The digest a resource's index rows and state are sealed under (see {@code DataKey.sealIndex}): SHA-256 over its
+ * rows — identifier tokens, references and search rows — and its state (legal hold, compartment, category) as one
+ * more row, each in a canonical text form (the table, then every value from the parameter on, length-prefixed;
+ * timestamps as microseconds since the epoch), sorted, so the digest of the rows a write inserts equals the digest of
+ * the same rows read back, and of nothing else. A deletion has no index rows: its seal covers its state alone. So
+ * changing a resource's legal hold or labels in the database breaks its seal, as changing its index rows does.
  */
 final class IndexSeal {
 
     private static final String IDENTIFIER_TOKENS = "identifier_tokens";
     private static final String REFERENCES = "resource_references";
+    private static final String RESOURCES = "resources";
 
     private IndexSeal() {}
 
-    /** The digest of the rows a write of {@code entries} inserts. */
-    static byte[] digest(IndexEntries entries) {
+    /** The digest of the rows a write of {@code entries} (null for a deletion) inserts, with the resource's state. */
+    static byte[] digest(IndexEntries entries, boolean legalHold, AccessLabels labels) {
         List<String> rows = new ArrayList<>();
-        entries.identifierTokens().forEach(token -> rows.add(canonical(IDENTIFIER_TOKENS, token)));
-        entries.references().forEach(target -> rows.add(canonical(REFERENCES, target.type(), target.id())));
-        SearchRows.canonicalRows(entries, rows);
+        if (entries != null) {
+            entries.identifierTokens().forEach(token -> rows.add(canonical(IDENTIFIER_TOKENS, token)));
+            entries.references().forEach(target -> rows.add(canonical(REFERENCES, target.type(), target.id())));
+            SearchRows.canonicalRows(entries, rows);
+        }
+        rows.add(state(legalHold, labels.category().ordinal(), String.join(",",
+                labels.compartment().stream().sorted().toList())));
         return digest(rows);
     }
 
-    /** The digest of the rows of each of {@code resources} as the database holds them now (empty rows included). */
+    /** The state as a row: what {@code resources} holds beside the version. */
+    private static String state(boolean legalHold, int category, String compartment) {
+        return canonical(RESOURCES, Boolean.toString(legalHold), Integer.toString(category), compartment);
+    }
+
+    /**
+     * The digest of the rows and state of each of {@code resources} as the database holds them now (empty rows
+     * included).
+     */
     static Map<ResourceKey, byte[]> digests(Connection c, Collection<ResourceKey> resources) throws SQLException {
+        return digests(c, resources, true);
+    }
+
+    /** The digests that seals made before the state was sealed cover: the index rows alone. */
+    static Map<ResourceKey, byte[]> digestsWithoutState(Connection c, Collection<ResourceKey> resources)
+            throws SQLException {
+        return digests(c, resources, false);
+    }
+
+    private static Map<ResourceKey, byte[]> digests(Connection c, Collection<ResourceKey> resources,
+            boolean withState) throws SQLException {
         Map<ResourceKey, List<String>> rows = new HashMap<>();
+        Map<ResourceKey, String> states = new HashMap<>();
+        java.util.Set<ResourceKey> deletions = new java.util.HashSet<>();
+        if (withState && !resources.isEmpty()) {
+            try (PreparedStatement select = c.prepareStatement("SELECT type, id, legal_hold, category,"
+                    + " array_to_string(ARRAY(SELECT p FROM unnest(compartment) AS p ORDER BY p COLLATE \"C\"), ','),"
+                    + " deleted FROM resources WHERE " + Keys.IN_KEYS)) {
+                Keys.bind(c, select, 1, resources);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        ResourceKey key = new ResourceKey(row.getString(1), row.getString(2));
+                        states.put(key, state(row.getBoolean(3), row.getInt(4), row.getString(5)));
+                        if (row.getBoolean(6)) {
+                            deletions.add(key);
+                        }
+                    }
+                }
+            }
+        }
         if (!resources.isEmpty()) {
             read(c, "SELECT type, id, token FROM identifier_tokens WHERE " + Keys.IN_KEYS, IDENTIFIER_TOKENS,
                     resources, rows);
@@ -52,7 +97,13 @@ final class IndexSeal {
         }
         Map<ResourceKey, byte[]> digests = new HashMap<>();
         for (ResourceKey key : resources) {
-            digests.put(key, digest(rows.getOrDefault(key, List.of())));
+            // a deletion has no index rows to seal (searches never read a deleted resource's): its state alone
+            List<String> sealed = new ArrayList<>(deletions.contains(key) ? List.of()
+                    : rows.getOrDefault(key, List.of()));
+            if (states.containsKey(key)) {
+                sealed.add(states.get(key));
+            }
+            digests.put(key, digest(sealed));
         }
         return digests;
     }

@@ -34,7 +34,8 @@ final class PostgresEvidence implements EvidenceSource {
             + " b.anchored OR b.refused_at IS NOT NULL,"
             + " COALESCE(b.anchored_tx, b.tx_hash), b.block";
     private static final String VERSIONS = "SELECT r.type, r.id, g.v, r.erased, v.version IS NOT NULL, v.ciphertext,"
-            + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version AND NOT r.deleted, r.index_seal"
+            + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version, r.index_seal,"
+            + " r.deleted, v.deleted"
             + " FROM resources r CROSS JOIN LATERAL generate_series(1::bigint, r.current_version) AS g(v)"
             + " LEFT JOIN versions v ON v.type = r.type AND v.id = r.id AND v.version = g.v"
             + " LEFT JOIN data_keys k ON k.type = r.type AND k.id = r.id"
@@ -46,9 +47,14 @@ final class PostgresEvidence implements EvidenceSource {
             + " LEFT JOIN resources r ON r.type = l.type AND r.id = l.id"
             + " WHERE l.kind = 0 AND (r.type IS NULL OR l.version > r.current_version) ORDER BY l.type, l.id, l.version";
 
-    /** A row as read, before decryption; {@code indexed}: the current version, not a deletion, so it has index rows. */
+    /**
+     * A row as read, before decryption; {@code current}: the resource's current version, whose seal covers the
+     * resource's index rows (none for a deletion) and state; {@code resourceDeleted} and {@code versionDeleted} as
+     * the resource's row and the version's row say.
+     */
     private record Row(ResourceKey key, long version, boolean erased, boolean present, byte[] ciphertext,
-            byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf, boolean indexed, byte[] indexSeal) {}
+            byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf, boolean current, byte[] indexSeal,
+            boolean resourceDeleted, boolean versionDeleted) {}
 
     private final Transactions transactions;
     private final DataKeys dataKeys;
@@ -67,6 +73,23 @@ final class PostgresEvidence implements EvidenceSource {
                     return Optional.of(new StoredBatch(PostgresAnchorJournal.manifest(c, row.getLong(1),
                             row.getBytes(2))));
                 }
+            }
+        });
+    }
+
+    @Override
+    public List<Bytes32> anchoredRoots(int hospitalId) {
+        return transactions.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT root FROM anchor_batches"
+                    + " WHERE hospital_id = ? AND anchored ORDER BY id")) {
+                select.setInt(1, hospitalId);
+                List<Bytes32> roots = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        roots.add(Bytes32.wrap(row.getBytes(1)));
+                    }
+                }
+                return roots;
             }
         });
     }
@@ -139,7 +162,7 @@ final class PostgresEvidence implements EvidenceSource {
         byte[] pending = rows.getBytes(8);
         return new Row(new ResourceKey(rows.getString(1), rows.getString(2)), rows.getLong(3), rows.getBoolean(4),
                 rows.getBoolean(5), rows.getBytes(6), rows.getBytes(7), pending == null ? null : Bytes32.wrap(pending),
-                leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17));
+                leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17), rows.getBoolean(18), rows.getBoolean(19));
     }
 
     /** The leaf whose {@link #LEAF_COLUMNS} start at column {@code first}, or null when there is none. */
@@ -161,7 +184,7 @@ final class PostgresEvidence implements EvidenceSource {
     private List<VersionEvidence> open(Connection c, List<Row> rows,
             Map<ResourceKey, VersionEvidence.Erasure> erasures) throws SQLException {
         Map<ResourceKey, byte[]> digests = IndexSeal.digests(c, rows.stream()
-                .filter(r -> r.indexed() && !r.erased()).map(Row::key).toList());
+                .filter(r -> r.current() && !r.erased()).map(Row::key).toList());
         Map<ResourceKey, byte[]> wrapped = new HashMap<>();
         rows.stream().filter(r -> r.wrapped() != null).forEach(r -> wrapped.putIfAbsent(r.key(), r.wrapped()));
         Map<ResourceKey, Object> keys = new java.util.concurrent.ConcurrentHashMap<>();
@@ -194,15 +217,38 @@ final class PostgresEvidence implements EvidenceSource {
                         + " another version)";
             }
         }
-        String indexProblem = plaintext == null || !row.indexed() ? null
-                : row.indexSeal() == null ? "search index not sealed: its index rows carry no seal (removed, or"
-                        + " the rows predate sealing)"
-                : !((DataKey) key).indexSealMatches(row.key(), row.version(), digest, row.indexSeal())
-                        ? "search index changed: its identifier, reference or search rows are not the ones written"
-                                + " with it" : null;
+        String indexProblem = plaintext == null ? null : stateProblem(row, (DataKey) key, plaintext, digest);
         return new VersionEvidence(row.key(), row.version(), plaintext == null ? null : plaintext.salt(),
                 plaintext == null ? null : plaintext.content(), unreadable, erased && row.present(),
                 erasure, row.pendingHash(), row.leaf(), indexProblem);
+    }
+
+    /**
+     * Why the version's deleted flag, or (for the current version) its resource's deleted flag, index rows, legal
+     * hold or labels, are not what the node wrote, else null. A deletion's content is empty and no other's is (the
+     * content is authenticated and anchored), so a flipped flag shows; the rest is under the resource's seal.
+     */
+    private static String stateProblem(Row row, DataKey key, DataKey.Plaintext plaintext, byte[] digest) {
+        boolean deletion = plaintext.content().length == 0;
+        if (row.versionDeleted() != deletion) {
+            return deletion ? "deleted flag changed: the version is a deletion, its row says it is not"
+                    : "deleted flag changed: its row marks it a deletion, but it holds content";
+        }
+        if (!row.current()) {
+            return null;
+        }
+        if (row.resourceDeleted() != deletion) {
+            return deletion ? "resource state changed: its current version is a deletion, its resource row says it"
+                    + " is live" : "resource state changed: its resource row marks it deleted, but its current"
+                    + " version holds content";
+        }
+        if (row.indexSeal() == null) {
+            return "search index not sealed: its index rows and state carry no seal (removed, or they predate"
+                    + " sealing)";
+        }
+        return key.indexSealMatches(row.key(), row.version(), digest, row.indexSeal()) ? null
+                : "search index or state changed: its identifier, reference or search rows, its legal hold or its"
+                        + " labels are not the ones the node wrote";
     }
 
     private static List<VersionEvidence> orphanedLeaves(Connection c) throws SQLException {

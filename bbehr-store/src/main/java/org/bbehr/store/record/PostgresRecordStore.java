@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -56,7 +57,9 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
     public static PostgresRecordStore open(DataSource dataSource, NodeKeys keys, Clock clock) {
         Transactions transactions = new Transactions(dataSource);
         KeyCheck.verify(transactions, keys);
-        return new PostgresRecordStore(transactions, keys, clock);
+        PostgresRecordStore store = new PostgresRecordStore(transactions, keys, clock);
+        StateSealing.runIfPending(transactions, store.dataKeys);
+        return store;
     }
 
     @Override
@@ -151,13 +154,32 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
     @Override
     public void setLegalHold(ResourceKey key, boolean held) {
         int updated = transactions.inTransaction(c -> {
+            // the resource's seal covers its legal hold: one that holds now is made again for the new state
+            Long current = null;
+            try (PreparedStatement lock = c.prepareStatement("SELECT current_version FROM resources"
+                    + " WHERE type = ? AND id = ? AND NOT erased FOR UPDATE")) {
+                lock.setString(1, key.type());
+                lock.setString(2, key.id());
+                try (java.sql.ResultSet row = lock.executeQuery()) {
+                    if (row.next()) {
+                        current = row.getLong(1);
+                    }
+                }
+            }
+            if (current == null) {
+                return 0;
+            }
+            Map<ResourceKey, org.bbehr.store.crypto.DataKey> sealing = dataKeys.load(c, List.of(key));
+            Map<ResourceKey, Long> intact = IndexSeal.intact(c, Map.of(key, current), sealing);
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE resources SET legal_hold = ? WHERE type = ? AND id = ? AND NOT erased")) {
                 update.setBoolean(1, held);
                 update.setString(2, key.type());
                 update.setString(3, key.id());
-                return update.executeUpdate();
+                update.executeUpdate();
             }
+            IndexSeal.reseal(c, intact, sealing);
+            return 1;
         });
         if (updated == 0) {
             throw new BbehrException(ErrorCode.RECORD_NOT_FOUND, "no resource " + key);

@@ -37,7 +37,7 @@ final class WriteBatch {
     /** What the batch stored, and the data keys it created (to cache once committed). */
     record Result(List<StoredVersion> versions, Map<ResourceKey, DataKey> createdKeys) {}
 
-    private record Current(long version, boolean erased, AccessLabels labels) {}
+    private record Current(long version, boolean erased, AccessLabels labels, boolean legalHold) {}
 
     private static final Comparator<ResourceKey> KEY_ORDER =
             Comparator.comparing(ResourceKey::type).thenComparing(ResourceKey::id);
@@ -75,7 +75,7 @@ final class WriteBatch {
         keys.putAll(created);
         List<Bytes32> contentHashes = insertVersions(versions, keys);
         Map<ResourceKey, IndexEntries> index = currentIndex(writes);
-        upsertResources(versions, index, keys);
+        upsertResources(versions, index, keys, existing);
         IndexRows.delete(connection, existing.keySet());
         IndexRows.insert(connection, index);
         Outbox.add(connection, versions, contentHashes, now);
@@ -102,6 +102,10 @@ final class WriteBatch {
                 throw new BbehrException(ErrorCode.RECORD_ERASED, relabel.key() + " was erased");
             }
         }
+        // a seal that holds before the change is made again after it; a broken one stays broken ($verify names it)
+        Map<ResourceKey, Long> current = currentVersions(relabels.stream().map(ResourceWrite::key).toList());
+        Map<ResourceKey, DataKey> sealing = dataKeys.load(connection, current.keySet());
+        Map<ResourceKey, Long> intact = IndexSeal.intact(connection, current, sealing);
         try (PreparedStatement resource = connection.prepareStatement(
                 "UPDATE resources SET compartment = ?, category = ? WHERE type = ? AND id = ?");
                 PreparedStatement version = connection.prepareStatement("UPDATE versions v SET compartment = ?,"
@@ -118,19 +122,37 @@ final class WriteBatch {
             resource.executeBatch();
             version.executeBatch();
         }
+        IndexSeal.reseal(connection, intact, sealing);
+    }
+
+    /** The current version of each of {@code keys} that is not erased. */
+    private Map<ResourceKey, Long> currentVersions(List<ResourceKey> keys) throws SQLException {
+        Map<ResourceKey, Long> current = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT type, id, current_version FROM resources WHERE NOT erased AND " + Keys.IN_KEYS)) {
+            Keys.bind(connection, select, 1, keys);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    current.put(new ResourceKey(rows.getString(1), rows.getString(2)), rows.getLong(3));
+                }
+            }
+        }
+        return current;
     }
 
     /** Locks the existing rows of {@code keys}; a delete takes the lock that conflicts with new references to it. */
     private Map<ResourceKey, Current> lock(List<ResourceKey> keys, boolean deletes) throws SQLException {
         Map<ResourceKey, Current> existing = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT type, id, current_version, erased, compartment, category FROM resources WHERE " + Keys.IN_KEYS
+                "SELECT type, id, current_version, erased, compartment, category, legal_hold FROM resources WHERE "
+                        + Keys.IN_KEYS
                         + " ORDER BY type, id FOR " + (deletes ? "UPDATE" : "NO KEY UPDATE"))) {
             Keys.bind(connection, select, 1, keys);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     existing.put(new ResourceKey(rows.getString(1), rows.getString(2)),
-                            new Current(rows.getLong(3), rows.getBoolean(4), Labels.read(rows, 5)));
+                            new Current(rows.getLong(3), rows.getBoolean(4), Labels.read(rows, 5),
+                                    rows.getBoolean(7)));
                 }
             }
         }
@@ -209,9 +231,12 @@ final class WriteBatch {
         return hashes;
     }
 
-    /** Each resource's current state, with the seal of the index rows its current version will have. */
+    /**
+     * Each resource's current state, with the seal of the index rows its current version will have and of its state
+     * (its legal hold, kept, and its labels); a deletion's seal covers its state alone.
+     */
     private void upsertResources(List<StoredVersion> versions, Map<ResourceKey, IndexEntries> index,
-            Map<ResourceKey, DataKey> keys) throws SQLException {
+            Map<ResourceKey, DataKey> keys, Map<ResourceKey, Current> existing) throws SQLException {
         Map<ResourceKey, StoredVersion> last = new LinkedHashMap<>();
         versions.forEach(v -> last.put(v.key(), v));
         try (PreparedStatement upsert = connection.prepareStatement(
@@ -227,8 +252,10 @@ final class WriteBatch {
                 upsert.setLong(3, version.version());
                 upsert.setBoolean(4, version.deleted());
                 upsert.setObject(5, now);
-                upsert.setBytes(6, entries == null ? null : keys.get(version.key()).sealIndex(version.key(),
-                        version.version(), IndexSeal.digest(entries)));
+                Current before = existing.get(version.key());
+                upsert.setBytes(6, keys.get(version.key()).sealIndex(version.key(), version.version(),
+                        IndexSeal.digest(version.deleted() ? null : entries, before != null && before.legalHold(),
+                                version.labels())));
                 Labels.bind(connection, upsert, 7, version.labels());
                 upsert.addBatch();
             }

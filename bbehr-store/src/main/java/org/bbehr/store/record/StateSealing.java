@@ -1,0 +1,123 @@
+package org.bbehr.store.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bbehr.core.record.ResourceKey;
+import org.bbehr.store.crypto.DataKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once, after the migration that made seals cover a resource's state ({@code V11}): each seal made before, over the
+ * index rows alone, is made again over the rows and the state, where it still holds; each deletion (which had no
+ * seal) is sealed. A page at a time, so a crash in the middle resumes: a seal already made again no longer holds as an
+ * old one and is left as it is. A seal that does not hold stays broken, for {@code $verify} to name.
+ */
+final class StateSealing {
+
+    private static final Logger log = LoggerFactory.getLogger(StateSealing.class);
+    private static final int PAGE = 1_000;
+
+    private StateSealing() {}
+
+    static void runIfPending(Transactions transactions, DataKeys dataKeys) {
+        boolean pending = transactions.read(c -> {
+            try (Statement select = c.createStatement();
+                    ResultSet row = select.executeQuery("SELECT 1 FROM state_sealing")) {
+                return row.next();
+            }
+        });
+        if (!pending) {
+            return;
+        }
+        long sealed = 0;
+        ResourceKey after = null;
+        while (true) {
+            ResourceKey from = after;
+            Page page = transactions.inTransaction(c -> sealPage(c, dataKeys, from));
+            sealed += page.sealed();
+            if (page.last() == null) {
+                break;
+            }
+            after = page.last();
+        }
+        transactions.inTransaction(c -> {
+            try (Statement delete = c.createStatement()) {
+                delete.execute("DELETE FROM state_sealing");
+            }
+            return null;
+        });
+        log.info("resources' seals now cover their state: {} sealed again", sealed);
+    }
+
+    private record Page(ResourceKey last, long sealed) {}
+
+    /** The data keys that unwrap; one that does not leaves its resource as it is (and named by $verify). */
+    private static Map<ResourceKey, DataKey> load(Connection c, DataKeys dataKeys, List<ResourceKey> resources)
+            throws SQLException {
+        try {
+            return dataKeys.load(c, resources);
+        } catch (org.bbehr.core.BbehrException e) {
+            Map<ResourceKey, DataKey> found = new HashMap<>();
+            for (ResourceKey key : resources) {
+                try {
+                    found.putAll(dataKeys.load(c, List.of(key)));
+                } catch (org.bbehr.core.BbehrException unwrapsNot) {
+                    log.warn("the data key of {} does not unwrap: its seal is left as it is", key);
+                }
+            }
+            return found;
+        }
+    }
+
+    private static Page sealPage(Connection c, DataKeys dataKeys, ResourceKey after) throws SQLException {
+        Map<ResourceKey, Long> live = new LinkedHashMap<>();
+        Map<ResourceKey, Long> deletions = new LinkedHashMap<>();
+        Map<ResourceKey, byte[]> oldSeals = new HashMap<>();
+        ResourceKey last = null;
+        try (PreparedStatement select = c.prepareStatement("SELECT r.type, r.id, r.current_version, r.deleted,"
+                + " r.index_seal FROM resources r WHERE NOT r.erased AND (r.type, r.id) > (?, ?)"
+                + " AND EXISTS (SELECT 1 FROM data_keys k WHERE k.type = r.type AND k.id = r.id)"
+                + " ORDER BY r.type, r.id LIMIT " + PAGE + " FOR UPDATE")) {
+            // (the empty type and id come before every key)
+            select.setString(1, after == null ? "" : after.type());
+            select.setString(2, after == null ? "" : after.id());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    last = new ResourceKey(rows.getString(1), rows.getString(2));
+                    if (rows.getBoolean(4)) {
+                        deletions.put(last, rows.getLong(3));
+                    } else if (rows.getBytes(5) != null) {
+                        live.put(last, rows.getLong(3));
+                        oldSeals.put(last, rows.getBytes(5));
+                    }
+                }
+            }
+        }
+        if (last == null) {
+            return new Page(null, 0);
+        }
+        List<ResourceKey> all = new ArrayList<>(live.keySet());
+        all.addAll(deletions.keySet());
+        Map<ResourceKey, DataKey> keys = load(c, dataKeys, all);
+        live.keySet().retainAll(keys.keySet());
+        deletions.keySet().retainAll(keys.keySet());
+        Map<ResourceKey, byte[]> oldDigests = IndexSeal.digestsWithoutState(c, live.keySet());
+        Map<ResourceKey, Long> reseal = new LinkedHashMap<>(deletions);
+        live.forEach((key, version) -> {
+            if (keys.get(key).indexSealMatches(key, version, oldDigests.get(key), oldSeals.get(key))) {
+                reseal.put(key, version);
+            }
+        });
+        IndexSeal.reseal(c, reseal, keys);
+        return new Page(last, reseal.size());
+    }
+}
