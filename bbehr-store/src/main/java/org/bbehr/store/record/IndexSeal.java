@@ -35,7 +35,7 @@ final class IndexSeal {
     private IndexSeal() {}
 
     /** The digest of the rows a write of {@code entries} (null for a deletion) inserts, with the resource's state. */
-    static byte[] digest(IndexEntries entries, boolean legalHold, AccessLabels labels) {
+    static byte[] digest(IndexEntries entries, boolean legalHold, AccessLabels labels, long stateSeq) {
         List<String> rows = new ArrayList<>();
         if (entries != null) {
             entries.identifierTokens().forEach(token -> rows.add(canonical(IDENTIFIER_TOKENS, token)));
@@ -43,13 +43,39 @@ final class IndexSeal {
             SearchRows.canonicalRows(entries, rows);
         }
         rows.add(state(legalHold, labels.category().ordinal(), String.join(",",
-                labels.compartment().stream().sorted().toList())));
+                labels.compartment().stream().sorted().toList()), stateSeq));
         return digest(rows);
     }
 
-    /** The state as a row: what {@code resources} holds beside the version. */
-    private static String state(boolean legalHold, int category, String compartment) {
-        return canonical(RESOURCES, Boolean.toString(legalHold), Integer.toString(category), compartment);
+    /** The state as a row: what {@code resources} holds beside the version, with the number of its last change. */
+    private static String state(boolean legalHold, int category, String compartment, long stateSeq) {
+        return canonical(RESOURCES, Boolean.toString(legalHold), Integer.toString(category), compartment,
+                Long.toString(stateSeq));
+    }
+
+    /** The hash of a resource's state as the database holds it now: a state-change leaf's content hash. */
+    static org.bbehr.core.crypto.Bytes32 stateHash(Connection c, ResourceKey key) throws SQLException {
+        Map<ResourceKey, String> states = new HashMap<>();
+        readStates(c, List.of(key), states, new java.util.HashSet<>());
+        return org.bbehr.core.crypto.Bytes32.wrap(digest(List.of(states.get(key))));
+    }
+
+    private static void readStates(Connection c, Collection<ResourceKey> resources, Map<ResourceKey, String> states,
+            java.util.Set<ResourceKey> deletions) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT type, id, legal_hold, category,"
+                + " array_to_string(ARRAY(SELECT p FROM unnest(compartment) AS p ORDER BY p COLLATE \"C\"), ','),"
+                + " deleted, state_seq FROM resources WHERE " + Keys.IN_KEYS)) {
+            Keys.bind(c, select, 1, resources);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    ResourceKey key = new ResourceKey(row.getString(1), row.getString(2));
+                    states.put(key, state(row.getBoolean(3), row.getInt(4), row.getString(5), row.getLong(7)));
+                    if (row.getBoolean(6)) {
+                        deletions.add(key);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -72,20 +98,7 @@ final class IndexSeal {
         Map<ResourceKey, String> states = new HashMap<>();
         java.util.Set<ResourceKey> deletions = new java.util.HashSet<>();
         if (withState && !resources.isEmpty()) {
-            try (PreparedStatement select = c.prepareStatement("SELECT type, id, legal_hold, category,"
-                    + " array_to_string(ARRAY(SELECT p FROM unnest(compartment) AS p ORDER BY p COLLATE \"C\"), ','),"
-                    + " deleted FROM resources WHERE " + Keys.IN_KEYS)) {
-                Keys.bind(c, select, 1, resources);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        ResourceKey key = new ResourceKey(row.getString(1), row.getString(2));
-                        states.put(key, state(row.getBoolean(3), row.getInt(4), row.getString(5)));
-                        if (row.getBoolean(6)) {
-                            deletions.add(key);
-                        }
-                    }
-                }
-            }
+            readStates(c, resources, states, deletions);
         }
         if (!resources.isEmpty()) {
             read(c, "SELECT type, id, token FROM identifier_tokens WHERE " + Keys.IN_KEYS, IDENTIFIER_TOKENS,

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.record.LeafKind;
+import org.bbehr.core.record.ResourceKey;
 import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.StoredVersion;
 
@@ -31,6 +32,24 @@ final class Outbox {
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+    }
+
+    /**
+     * Adds a change of the resource's state (a legal hold, a relabel), to be anchored as a state-change leaf under
+     * the resource's new state sequence with the state's hash.
+     */
+    static void addStateChange(Connection connection, ResourceKey key, Bytes32 stateHash, OffsetDateTime createdAt)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (type, id, version,"
+                + " created_at, kind, content_hash) SELECT type, id, state_seq, ?, ?, ? FROM resources"
+                + " WHERE type = ? AND id = ?")) {
+            insert.setObject(1, createdAt);
+            insert.setShort(2, (short) LeafKind.STATE_CHANGE.ordinal());
+            insert.setBytes(3, stateHash.toArray());
+            insert.setString(4, key.type());
+            insert.setString(5, key.id());
+            insert.executeUpdate();
         }
     }
 

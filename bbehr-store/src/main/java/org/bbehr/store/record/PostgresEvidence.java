@@ -35,7 +35,9 @@ final class PostgresEvidence implements EvidenceSource {
             + " COALESCE(b.anchored_tx, b.tx_hash), b.block";
     private static final String VERSIONS = "SELECT r.type, r.id, g.v, r.erased, v.version IS NOT NULL, v.ciphertext,"
             + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version, r.index_seal,"
-            + " r.deleted, v.deleted"
+            + " r.deleted, v.deleted, r.state_seq, CASE WHEN g.v = r.current_version THEN GREATEST("
+            + "(SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id),"
+            + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id)) END"
             + " FROM resources r CROSS JOIN LATERAL generate_series(1::bigint, r.current_version) AS g(v)"
             + " LEFT JOIN versions v ON v.type = r.type AND v.id = r.id AND v.version = g.v"
             + " LEFT JOIN data_keys k ON k.type = r.type AND k.id = r.id"
@@ -54,7 +56,7 @@ final class PostgresEvidence implements EvidenceSource {
      */
     private record Row(ResourceKey key, long version, boolean erased, boolean present, byte[] ciphertext,
             byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf, boolean current, byte[] indexSeal,
-            boolean resourceDeleted, boolean versionDeleted) {}
+            boolean resourceDeleted, boolean versionDeleted, long stateSeq, long recordedStateSeq) {}
 
     private final Transactions transactions;
     private final DataKeys dataKeys;
@@ -162,7 +164,8 @@ final class PostgresEvidence implements EvidenceSource {
         byte[] pending = rows.getBytes(8);
         return new Row(new ResourceKey(rows.getString(1), rows.getString(2)), rows.getLong(3), rows.getBoolean(4),
                 rows.getBoolean(5), rows.getBytes(6), rows.getBytes(7), pending == null ? null : Bytes32.wrap(pending),
-                leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17), rows.getBoolean(18), rows.getBoolean(19));
+                leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17), rows.getBoolean(18), rows.getBoolean(19),
+                rows.getLong(20), rows.getLong(21));
     }
 
     /** The leaf whose {@link #LEAF_COLUMNS} start at column {@code first}, or null when there is none. */
@@ -241,6 +244,10 @@ final class PostgresEvidence implements EvidenceSource {
             return deletion ? "resource state changed: its current version is a deletion, its resource row says it"
                     + " is live" : "resource state changed: its resource row marks it deleted, but its current"
                     + " version holds content";
+        }
+        if (row.recordedStateSeq() > row.stateSeq()) {
+            return "resource state put back: it is state " + row.stateSeq() + ", but state " + row.recordedStateSeq()
+                    + " was recorded for anchoring: an earlier legal hold or labels were restored with their seal";
         }
         if (row.indexSeal() == null) {
             return "search index not sealed: its index rows and state carry no seal (removed, or they predate"

@@ -144,11 +144,41 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
     public void erase(ResourceKey key, String reason, String actor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         transactions.inTransaction(c -> {
+            requireSealedState(c, key);
             Erasure.erase(c, key, reason, actor, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             return null;
         });
         dataKeys.forget(key);
         log.info("erased {}", key);
+    }
+
+    /**
+     * Refuses to go on with a resource whose state is not the one the node sealed: a legal hold lifted in the
+     * database must not let an erasure through.
+     */
+    private void requireSealedState(java.sql.Connection c, ResourceKey key) throws java.sql.SQLException {
+        Long current = null;
+        boolean putBack = false;
+        try (PreparedStatement select = c.prepareStatement("SELECT r.current_version, r.state_seq < GREATEST("
+                + "(SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id),"
+                + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id))"
+                + " FROM resources r WHERE r.type = ? AND r.id = ? AND NOT r.erased FOR UPDATE")) {
+            select.setString(1, key.type());
+            select.setString(2, key.id());
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                if (row.next()) {
+                    current = row.getLong(1);
+                    putBack = row.getBoolean(2);
+                }
+            }
+        }
+        if (current == null) {
+            return; // not found or erased: the erasure says so
+        }
+        if (putBack || IndexSeal.intact(c, Map.of(key, current), dataKeys.load(c, List.of(key))).isEmpty()) {
+            throw new BbehrException(ErrorCode.RECORD_TAMPERED, key + " was not erased: its state (legal hold,"
+                    + " labels) or index rows are not the ones the node sealed; $verify names it");
+        }
     }
 
     @Override
@@ -171,14 +201,16 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
             }
             Map<ResourceKey, org.bbehr.store.crypto.DataKey> sealing = dataKeys.load(c, List.of(key));
             Map<ResourceKey, Long> intact = IndexSeal.intact(c, Map.of(key, current), sealing);
-            try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE resources SET legal_hold = ? WHERE type = ? AND id = ? AND NOT erased")) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE resources SET legal_hold = ?,"
+                    + " state_seq = state_seq + 1 WHERE type = ? AND id = ? AND NOT erased")) {
                 update.setBoolean(1, held);
                 update.setString(2, key.type());
                 update.setString(3, key.id());
                 update.executeUpdate();
             }
             IndexSeal.reseal(c, intact, sealing);
+            Outbox.addStateChange(c, key, IndexSeal.stateHash(c, key), OffsetDateTime.ofInstant(
+                    clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
             return 1;
         });
         if (updated == 0) {

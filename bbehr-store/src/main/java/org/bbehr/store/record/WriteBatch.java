@@ -37,7 +37,7 @@ final class WriteBatch {
     /** What the batch stored, and the data keys it created (to cache once committed). */
     record Result(List<StoredVersion> versions, Map<ResourceKey, DataKey> createdKeys) {}
 
-    private record Current(long version, boolean erased, AccessLabels labels, boolean legalHold) {}
+    private record Current(long version, boolean erased, AccessLabels labels, boolean legalHold, long stateSeq) {}
 
     private static final Comparator<ResourceKey> KEY_ORDER =
             Comparator.comparing(ResourceKey::type).thenComparing(ResourceKey::id);
@@ -107,7 +107,8 @@ final class WriteBatch {
         Map<ResourceKey, DataKey> sealing = dataKeys.load(connection, current.keySet());
         Map<ResourceKey, Long> intact = IndexSeal.intact(connection, current, sealing);
         try (PreparedStatement resource = connection.prepareStatement(
-                "UPDATE resources SET compartment = ?, category = ? WHERE type = ? AND id = ?");
+                "UPDATE resources SET compartment = ?, category = ?, state_seq = state_seq + 1"
+                        + " WHERE type = ? AND id = ?");
                 PreparedStatement version = connection.prepareStatement("UPDATE versions v SET compartment = ?,"
                         + " category = ? FROM resources r WHERE r.type = ? AND r.id = ? AND v.type = r.type"
                         + " AND v.id = r.id AND v.version = r.current_version")) {
@@ -123,6 +124,9 @@ final class WriteBatch {
             version.executeBatch();
         }
         IndexSeal.reseal(connection, intact, sealing);
+        for (ResourceKey key : current.keySet()) {
+            Outbox.addStateChange(connection, key, IndexSeal.stateHash(connection, key), now);
+        }
     }
 
     /** The current version of each of {@code keys} that is not erased. */
@@ -144,7 +148,8 @@ final class WriteBatch {
     private Map<ResourceKey, Current> lock(List<ResourceKey> keys, boolean deletes) throws SQLException {
         Map<ResourceKey, Current> existing = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT type, id, current_version, erased, compartment, category, legal_hold FROM resources WHERE "
+                "SELECT type, id, current_version, erased, compartment, category, legal_hold, state_seq FROM resources"
+                        + " WHERE "
                         + Keys.IN_KEYS
                         + " ORDER BY type, id FOR " + (deletes ? "UPDATE" : "NO KEY UPDATE"))) {
             Keys.bind(connection, select, 1, keys);
@@ -152,7 +157,7 @@ final class WriteBatch {
                 while (rows.next()) {
                     existing.put(new ResourceKey(rows.getString(1), rows.getString(2)),
                             new Current(rows.getLong(3), rows.getBoolean(4), Labels.read(rows, 5),
-                                    rows.getBoolean(7)));
+                                    rows.getBoolean(7), rows.getLong(8)));
                 }
             }
         }
@@ -255,7 +260,7 @@ final class WriteBatch {
                 Current before = existing.get(version.key());
                 upsert.setBytes(6, keys.get(version.key()).sealIndex(version.key(), version.version(),
                         IndexSeal.digest(version.deleted() ? null : entries, before != null && before.legalHold(),
-                                version.labels())));
+                                version.labels(), before == null ? 0 : before.stateSeq())));
                 Labels.bind(connection, upsert, 7, version.labels());
                 upsert.addBatch();
             }

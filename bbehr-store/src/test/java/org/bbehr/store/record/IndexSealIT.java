@@ -165,6 +165,64 @@ class IndexSealIT {
     }
 
     @Test
+    void anEarlierStatePutBackWithItsSealShouldBeNamedAndStopAnErasure() throws Exception {
+        // given: a resource's state and seal before a legal hold was set (a database writer kept a copy)
+        put("Observation", "replayed", 1, observationIndex("replayed"));
+        ResourceKey key = new ResourceKey("Observation", "replayed");
+        Object[] before = stateRow("replayed");
+        store.setLegalHold(key, true);
+        assertThat(indexProblems().get("Observation/replayed/1")).isNull();
+        // when: the copy is put back, seal and all (before, this lifted the hold unseen)
+        try (var c = STORE.dataSource().getConnection(); var update = c.prepareStatement(
+                "UPDATE resources SET legal_hold = ?, index_seal = ?, state_seq = ? WHERE id = 'replayed'")) {
+            update.setBoolean(1, (Boolean) before[0]);
+            update.setBytes(2, (byte[]) before[1]);
+            update.setLong(3, (Long) before[2]);
+            assertThat(update.executeUpdate()).isOne();
+        }
+        // then: named, and the hold it hid still keeps the resource from being erased
+        assertThat(indexProblems().get("Observation/replayed/1")).startsWith("resource state put back: it is state 0,"
+                + " but state 1 was recorded");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.erase(key, "synthetic test erasure", "it-test"))
+                .isInstanceOfSatisfying(org.bbehr.core.BbehrException.class,
+                        e -> assertThat(e.code()).isEqualTo(org.bbehr.core.ErrorCode.RECORD_TAMPERED));
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM data_keys WHERE id = 'replayed'"))
+                .isOne();
+    }
+
+    @Test
+    void aLegalHoldLiftedInTheDatabaseShouldNotLetAnErasureThrough() {
+        // given
+        put("Observation", "held-erased", 1, observationIndex("held-erased"));
+        ResourceKey key = new ResourceKey("Observation", "held-erased");
+        store.setLegalHold(key, true);
+        // when
+        Tables.execute(STORE.dataSource(), "UPDATE resources SET legal_hold = false WHERE id = 'held-erased'");
+        // then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.erase(key, "synthetic test erasure", "it-test"))
+                .isInstanceOfSatisfying(org.bbehr.core.BbehrException.class,
+                        e -> assertThat(e.code()).isEqualTo(org.bbehr.core.ErrorCode.RECORD_TAMPERED))
+                .hasMessageContaining("not the ones the node sealed");
+        // and the node's own lifting of a hold lets it through
+        Tables.execute(STORE.dataSource(), "UPDATE resources SET legal_hold = true WHERE id = 'held-erased'");
+        store.setLegalHold(key, false);
+        store.erase(key, "synthetic test erasure", "it-test");
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM data_keys WHERE id = 'held-erased'"))
+                .isZero();
+    }
+
+    private static Object[] stateRow(String id) throws Exception {
+        try (var c = STORE.dataSource().getConnection(); var select = c.prepareStatement(
+                "SELECT legal_hold, index_seal, state_seq FROM resources WHERE id = ?")) {
+            select.setString(1, id);
+            try (var row = select.executeQuery()) {
+                row.next();
+                return new Object[] {row.getBoolean(1), row.getBytes(2), row.getLong(3)};
+            }
+        }
+    }
+
+    @Test
     void sealsMadeBeforeStateSealingShouldBeMadeAgainOnceAndBrokenOnesLeftBroken() throws Exception {
         // given: a store as the release before made it: seals over the index rows alone, none on deletions
         for (String id : List.of("intact", "edited")) {
