@@ -64,9 +64,9 @@ public final class AnchoringBenchmark {
                 PostgresServer database = PostgresServer.start(PostgresServer.Options.in(dir.path().resolve("db")))) {
             var hospital = consortium.registerHospital("Anchoring Bench Hospital (synthetic)",
                     "https://anchoring-bench.example/fhir");
-            PostgresRecordStore store = PostgresRecordStore.open(database.dataSource(),
-                    NodeKeys.loadOrCreate(dir.path().resolve("db")), Clock.systemUTC());
-            PostgresAnchorJournal journal = new PostgresAnchorJournal(database.dataSource(), Clock.systemUTC());
+            NodeKeys keys = NodeKeys.loadOrCreate(dir.path().resolve("db"));
+            PostgresRecordStore store = PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC());
+            PostgresAnchorJournal journal = new PostgresAnchorJournal(database.dataSource(), keys, Clock.systemUTC());
             Anchorer anchorer = new Anchorer(journal, hospital.ledger(), hospital.ledger(), AnchorSettings.defaults(), Clock.systemUTC());
             try (AnchorLoop loop = AnchorLoop.start(anchorer)) {
                 List<Long> latencies = latencies(store, journal);

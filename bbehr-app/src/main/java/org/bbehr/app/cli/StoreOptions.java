@@ -33,6 +33,15 @@ final class StoreOptions {
             + "owns the schema.")
     String owner;
 
+    @Option(names = "--kek-pkcs11", paramLabel = "CONFIG", description = "The node's key-encryption key is in an HSM:"
+            + " this SunPKCS11 configuration file names its token (PIN in BBEHR_PKCS11_PIN; key label with"
+            + " --kek-label).")
+    java.nio.file.Path kekPkcs11;
+
+    @Option(names = "--kek-label", paramLabel = "LABEL", defaultValue = "bbehr-kek",
+            description = "The KEK's label in the HSM. Default: ${DEFAULT-VALUE}.")
+    String kekLabel;
+
     /** An open store and what it runs on (and its lock, for a command that needs it alone); close it when done. */
     record Opened(Database database, NodeKeys keys, PostgresRecordStore store, StoreLock lock)
             implements AutoCloseable {
@@ -89,7 +98,9 @@ final class StoreOptions {
         StoreLock lock = null;
         try {
             lock = alone == null ? null : StoreLock.acquire(database.dataSource(), alone);
-            NodeKeys keys = NodeKeys.load(dataDir.dataDir);
+            NodeKeys keys = kekPkcs11 == null ? NodeKeys.load(dataDir.dataDir)
+                    : NodeKeys.withTokenKek(dataDir.dataDir, org.bbehr.store.crypto.Pkcs11Kek.open(kekPkcs11,
+                            System.getenv().getOrDefault("BBEHR_PKCS11_PIN", "").toCharArray(), kekLabel));
             return new Opened(database, keys, PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC()),
                     lock);
         } catch (RuntimeException e) {

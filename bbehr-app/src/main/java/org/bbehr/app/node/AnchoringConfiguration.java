@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Configuration;
 class AnchoringConfiguration {
 
     @Bean
-    PostgresAnchorJournal anchorJournal(Database database) {
-        return new PostgresAnchorJournal(database.dataSource(), Clock.systemUTC());
+    PostgresAnchorJournal anchorJournal(Database database, org.bbehr.store.crypto.NodeKeys keys) {
+        return new PostgresAnchorJournal(database.dataSource(), keys, Clock.systemUTC());
     }
 
     @Bean

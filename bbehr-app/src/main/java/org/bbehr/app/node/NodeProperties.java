@@ -2,6 +2,8 @@ package org.bbehr.app.node;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.bbehr.core.BbehrException;
+import org.bbehr.core.ErrorCode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -45,12 +47,40 @@ public record NodeProperties(
     /**
      * The record keys from configuration instead of {@code <dataDir>/keys} (e.g. from a secret store through
      * {@code BBEHR_KEYS_KEK} and {@code BBEHR_KEYS_BLIND_INDEX}): base64 of the Tink JSON keysets that
-     * {@code bbehr keys backup} protects; and how a blind-index key rotation runs.
+     * {@code bbehr keys backup} protects; or the KEK in an HSM ({@code pkcs11}); and how a blind-index key rotation
+     * runs.
      */
-    public record Keys(String kek, String blindIndex, @DefaultValue IndexRotation indexRotation) {
+    public record Keys(String kek, String blindIndex, @DefaultValue IndexRotation indexRotation,
+            @DefaultValue Pkcs11 pkcs11) {
 
         public boolean configured() {
             return kek != null && !kek.isBlank();
+        }
+    }
+
+    /**
+     * The key-encryption key in an HSM through PKCS#11 (docs/keys.md, "The KEK in an HSM").
+     *
+     * @param config a SunPKCS11 configuration file (library, slot); unset: the KEK is a Tink file
+     * @param pinFile a file whose first line is the token's user PIN (or {@code BBEHR_PKCS11_PIN})
+     * @param kekLabel the key's alias in the token, made there on the first start if missing
+     */
+    public record Pkcs11(Path config, Path pinFile, @DefaultValue("bbehr-kek") String kekLabel) {
+
+        public boolean configured() {
+            return config != null;
+        }
+
+        public char[] pin() {
+            if (pinFile != null) {
+                return org.bbehr.store.crypto.Pkcs11Kek.pinFrom(pinFile);
+            }
+            String pin = System.getenv("BBEHR_PKCS11_PIN");
+            if (pin == null || pin.isEmpty()) {
+                throw new BbehrException(ErrorCode.KEYS_MISSING, "bbehr.keys.pkcs11.config is set but there is no"
+                        + " PIN: set bbehr.keys.pkcs11.pin-file or BBEHR_PKCS11_PIN");
+            }
+            return pin.toCharArray();
         }
     }
 

@@ -74,6 +74,11 @@ class StoreConfiguration {
         @Bean
         NodeKeys nodeKeys(NodeProperties properties) {
             NodeProperties.Keys keys = properties.keys();
+            if (keys.pkcs11().configured()) {
+                NodeProperties.Pkcs11 token = keys.pkcs11();
+                return NodeKeys.withTokenKek(properties.dataDir(),
+                        org.bbehr.store.crypto.Pkcs11Kek.open(token.config(), token.pin(), token.kekLabel()));
+            }
             return keys.configured() ? NodeKeys.fromConfiguration(keys.kek(), keys.blindIndex())
                     : NodeKeys.loadOrCreate(properties.dataDir());
         }

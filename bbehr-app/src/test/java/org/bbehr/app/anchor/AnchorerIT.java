@@ -74,9 +74,9 @@ class AnchorerIT {
         }
         node = ledger(nodeKey);
         database = PostgresServer.start(PostgresServer.Options.in(dir.resolve("db")));
-        store = PostgresRecordStore.open(database.dataSource(), NodeKeys.loadOrCreate(dir.resolve("db")),
-                Clock.systemUTC());
-        journal = new PostgresAnchorJournal(database.dataSource(), Clock.systemUTC());
+        NodeKeys keys = NodeKeys.loadOrCreate(dir.resolve("db"));
+        store = PostgresRecordStore.open(database.dataSource(), keys, Clock.systemUTC());
+        journal = new PostgresAnchorJournal(database.dataSource(), keys, Clock.systemUTC());
     }
 
     @AfterEach
@@ -232,6 +232,55 @@ class AnchorerIT {
         assertThat(report.count(VerificationStatus.VERIFIED)).isEqualTo(3);
         assertThat(report.verdicts()).filteredOn(v -> v.key().equals(moved.key())).singleElement()
                 .satisfies(v -> assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED));
+    }
+
+    @Test
+    void anErasureMarkerMadeUpInTheDatabaseShouldNeverBeAnchoredAndBeNamedByVerify() throws Exception {
+        // given: anchored versions; then someone with write access "erases" one: deletes its data key, marks it
+        // erased and adds an erasure row and its outbox row, to make the deletion look lawful (before, the node
+        // anchored that marker and $verify counted the version as erased)
+        Anchorer anchorer = anchorer();
+        List<StoredVersion> written = write(2);
+        anchorer.runOnce();
+        StoredVersion victim = written.getFirst();
+        java.time.Instant at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        byte[] salt = org.bbehr.store.crypto.DataKey.newSalt();
+        var marker = new org.bbehr.core.record.ErasureMarker(victim.key(), 1, "patient request (forged)", "admin", at,
+                salt);
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement();
+                var erasure = c.prepareStatement("INSERT INTO erasures (type, id, reason, actor, erased_at, versions,"
+                        + " salt) VALUES (?, ?, ?, ?, ?, 1, ?)");
+                var outbox = c.prepareStatement("INSERT INTO outbox (type, id, version, created_at, kind,"
+                        + " content_hash) VALUES (?, ?, 1, ?, 1, ?)")) {
+            String id = "'" + victim.key().id() + "'";
+            statement.executeUpdate("DELETE FROM data_keys WHERE id = " + id);
+            statement.executeUpdate("UPDATE resources SET erased = true, index_seal = NULL WHERE id = " + id);
+            erasure.setString(1, victim.key().type());
+            erasure.setString(2, victim.key().id());
+            erasure.setString(3, marker.reason());
+            erasure.setString(4, marker.actor());
+            erasure.setObject(5, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+            erasure.setBytes(6, salt);
+            erasure.executeUpdate();
+            outbox.setString(1, victim.key().type());
+            outbox.setString(2, victim.key().id());
+            outbox.setObject(3, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+            outbox.setBytes(4, marker.hash().toArray());
+            outbox.executeUpdate();
+        }
+        int rootsBefore = anchorsOfThisHospital().size();
+        // when
+        assertThat(journal.findPending(100)).isEmpty();
+        anchorer.runOnce();
+        // then: nothing more anchored, and the version is tampered, not erased
+        assertThat(anchorsOfThisHospital()).hasSize(rootsBefore);
+        VerificationReport report = verifyAll();
+        assertThat(report.count(VerificationStatus.ERASED)).isZero();
+        assertThat(report.verdicts()).filteredOn(v -> v.key().equals(victim.key())).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+                    assertThat(v.reason()).startsWith("erasure marker forged");
+                });
     }
 
     @Test

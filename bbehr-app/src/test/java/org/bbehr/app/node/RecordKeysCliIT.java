@@ -102,6 +102,57 @@ class RecordKeysCliIT {
         assertThat(data.resolve("keys/kek.json")).doesNotExist();
     }
 
+    @Test
+    void aNodeWithItsKekInAnHsmShouldServeAndItsMaintenanceCommandsNeedTheToken() throws Exception {
+        // given: a SoftHSM2 token (the build points SOFTHSM2_CONF into its own directory)
+        Path conf = Path.of(System.getenv("SOFTHSM2_CONF"));
+        Files.createDirectories(conf.getParent().resolve("tokens"));
+        Files.writeString(conf, "directories.tokendir = " + conf.getParent().resolve("tokens")
+                + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        String label = "cli-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Process init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label, "--pin",
+                "synthetic-pin", "--so-pin", "synthetic-so-pin").redirectErrorStream(true).start();
+        String initOutput = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(init.waitFor(60, TimeUnit.SECONDS) && init.exitValue() == 0).as(initOutput).isTrue();
+        Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(initOutput);
+        assertThat(slot.find()).as(initOutput).isTrue();
+        Path config = Files.write(dir.resolve("pkcs11.cfg"), List.of("name = " + label,
+                "library = /usr/lib/softhsm/libsofthsm2.so", "slot = " + slot.group(1)));
+        Path pin = Files.writeString(dir.resolve("pin"), "synthetic-pin\n");
+        Path data = dir.resolve("data");
+        String id;
+        // when: a node runs with its KEK in the token
+        try (NodeProcess node = NodeProcess.serve(dir, "hsm.log", "--bbehr.store.mode=embedded",
+                "--bbehr.data-dir=" + data, "--bbehr.keys.pkcs11.config=" + config,
+                "--bbehr.keys.pkcs11.pin-file=" + pin)) {
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/Patient"))
+                    .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Hsmtest\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher found = ID.matcher(created.body());
+            assertThat(found.find()).as(created.body()).isTrue();
+            id = found.group(1);
+            assertThat(get(node, "Patient/" + id).body()).contains("Hsmtest");
+        }
+        // then: no KEK on disk; a maintenance command works with the token and says what is missing without it
+        assertThat(data.resolve("keys/kek.json")).doesNotExist();
+        storeEnvironment.put("BBEHR_PKCS11_PIN", "synthetic-pin");
+        Result held = bbehr("legal-hold", "Patient/" + id, "--on", "--data-dir", data.toString(), "--kek-pkcs11",
+                config.toString());
+        assertThat(held.exitCode()).as(held.output()).isZero();
+        Result withoutToken = bbehr("legal-hold", "Patient/" + id, "--off", "--data-dir", data.toString());
+        assertThat(withoutToken.exitCode()).isEqualTo(1);
+        assertThat(withoutToken.output()).contains("EHR-3010");
+        storeEnvironment.put("BBEHR_PKCS11_PIN", "not-the-pin");
+        Result wrongPin = bbehr("legal-hold", "Patient/" + id, "--off", "--data-dir", data.toString(), "--kek-pkcs11",
+                config.toString());
+        assertThat(wrongPin.exitCode()).isEqualTo(1);
+        assertThat(wrongPin.output()).contains("EHR-3010").contains("PKCS#11");
+    }
+
+    /** Environment of the commands this test runs. */
+    private final Map<String, String> storeEnvironment = new java.util.HashMap<>();
+
     private static String base64Of(Path file) throws Exception {
         return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
     }
@@ -148,7 +199,9 @@ class RecordKeysCliIT {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", System.getProperty("bbehr.jar")));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(storeEnvironment);
+        Process process = builder.start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();

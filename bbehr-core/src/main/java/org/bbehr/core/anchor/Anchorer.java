@@ -97,6 +97,9 @@ public final class Anchorer {
             return false;
         }
         List<PendingLeaf> pending = journal.findPending(settings.maxBatch());
+        if (pending.isEmpty()) {
+            return false; // what waits is nothing the journal will anchor (e.g. a forged erasure marker)
+        }
         boolean due = pending.size() >= settings.maxBatch()
                 || !oldest.get().plus(settings.maxDelay()).isAfter(clock.instant());
         if (!due) {

@@ -150,6 +150,10 @@ public final class RecordVerifier {
         if (erasure == null) {
             return verdict(e, VerificationStatus.TAMPERED, "data key missing and no erasure marker", null);
         }
+        if (!erasure.sealed()) {
+            return verdict(e, VerificationStatus.TAMPERED, "erasure marker forged: it does not carry this node's seal"
+                    + " (made up in the database, to make a deletion look lawful)", erasure.leaf());
+        }
         if (e.version() > erasure.marker().versions()) {
             return verdict(e, VerificationStatus.TAMPERED, "data key missing; the erasure marker covers versions 1.."
                     + erasure.marker().versions() + " only", erasure.leaf());

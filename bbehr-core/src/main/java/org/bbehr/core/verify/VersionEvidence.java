@@ -26,6 +26,11 @@ public record VersionEvidence(ResourceKey key, long version, byte[] salt, byte[]
         this(key, version, salt, content, unreadable, erased, erasure, pendingHash, leaf, null);
     }
 
-    /** A resource's erasure marker, with the same anchoring evidence as a version. */
-    public record Erasure(ErasureMarker marker, Bytes32 pendingHash, AnchoredLeaf leaf) {}
+    /**
+     * A resource's erasure marker, with the same anchoring evidence as a version.
+     *
+     * @param sealed whether the marker carries the node's seal (made under its key-encryption key when it erased):
+     *     one without was made up in the database
+     */
+    public record Erasure(ErasureMarker marker, Bytes32 pendingHash, AnchoredLeaf leaf, boolean sealed) {}
 }

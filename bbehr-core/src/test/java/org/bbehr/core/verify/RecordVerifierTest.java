@@ -226,13 +226,32 @@ class RecordVerifierTest {
         when(ledger.findAnchor(HOSPITAL, markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
                 1)));
         var anchored = new VersionEvidence.Erasure(marker, null, new AnchoredLeaf(HOSPITAL, marker.hash(), List.of(),
-                markers.root(), true, Bytes32.random(), 3));
+                markers.root(), true, Bytes32.random(), 3), true);
         // when
         VerificationReport report = check(new VersionEvidence(ALICE, 1, null, null, null, true, anchored, null, null),
                 new VersionEvidence(BOB, 1, null, null, null, true, null, null, null));
         // then
         assertThat(report.verdicts()).extracting(Verdict::status)
                 .containsExactly(VerificationStatus.ERASED, VerificationStatus.TAMPERED);
+    }
+
+    @Test
+    void anAnchoredErasureMarkerWithoutTheNodesSealShouldBeTampered() {
+        // given: a marker anchored on chain, but made up in the database (the node anchored what its outbox held)
+        ErasureMarker marker = new ErasureMarker(ALICE, 1, "patient request", "admin", Instant.now(), salt);
+        MerkleTree markers = new MerkleTree(List.of(new RecordLeaf(LeafKind.ERASURE_MARKER, HOSPITAL, ALICE, 1,
+                marker.hash()).hash()));
+        when(ledger.findAnchor(HOSPITAL, markers.root())).thenReturn(Optional.of(new Anchor(HOSPITAL, Instant.now(),
+                1)));
+        var forged = new VersionEvidence.Erasure(marker, null, new AnchoredLeaf(HOSPITAL, marker.hash(), List.of(),
+                markers.root(), true, Bytes32.random(), 3), false);
+        // when
+        VerificationReport report = check(new VersionEvidence(ALICE, 1, null, null, null, true, forged, null, null));
+        // then
+        assertThat(report.verdicts()).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+            assertThat(v.reason()).startsWith("erasure marker forged");
+        });
     }
 
     /** The chain says this hospital anchored {@code root} with {@code leafCount} leaves. */

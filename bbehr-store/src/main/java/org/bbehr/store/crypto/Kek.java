@@ -7,6 +7,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import org.bbehr.core.BbehrException;
 import org.bbehr.core.ErrorCode;
 import org.bbehr.core.record.ResourceKey;
@@ -21,10 +22,21 @@ public final class Kek {
     private final KeysetHandle keyset;
     private final Aead aead;
     private final Aead retired;
+    /** The id of a KEK kept outside a keyset (in an HSM), else 0. */
+    private final int tokenKeyId;
+
+    /** A KEK in an HSM: {@code aead} runs in the token, {@code id} names the key in {@code data_keys.kek_id}. */
+    Kek(Aead aead, int id) {
+        this.keyset = null;
+        this.aead = aead;
+        this.retired = null;
+        this.tokenKeyId = id;
+    }
 
     Kek(KeysetHandle keyset, Aead retired) {
         this.keyset = keyset;
         this.retired = retired;
+        this.tokenKeyId = 0;
         try {
             this.aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
         } catch (GeneralSecurityException e) {
@@ -32,8 +44,23 @@ public final class Kek {
         }
     }
 
+    /**
+     * The Tink keyset, for rotation and backup.
+     *
+     * @throws BbehrException {@code KEYS_NOT_WRITABLE} for a KEK in an HSM: it is rotated and backed up with the HSM's
+     *     own tools
+     */
     KeysetHandle keyset() {
+        if (keyset == null) {
+            throw new BbehrException(ErrorCode.KEYS_NOT_WRITABLE, "the key-encryption key is in an HSM (PKCS#11):"
+                    + " rotate and back it up with the HSM's own tools");
+        }
         return keyset;
+    }
+
+    /** Whether the KEK is in an HSM rather than a Tink keyset file. */
+    public boolean inToken() {
+        return keyset == null;
     }
 
     Aead aead() {
@@ -42,11 +69,14 @@ public final class Kek {
 
     /** The Tink key id of the key that wraps new data keys. */
     public int primaryId() {
-        return keyset.getPrimary().getId();
+        return keyset == null ? tokenKeyId : keyset.getPrimary().getId();
     }
 
     /** Whether the keyset holds the key with Tink key id {@code keyId}. */
     public boolean holds(int keyId) {
+        if (keyset == null) {
+            return keyId == tokenKeyId;
+        }
         for (int i = 0; i < keyset.size(); i++) {
             if (keyset.getAt(i).getId() == keyId) {
                 return true;
@@ -57,7 +87,35 @@ public final class Kek {
 
     /** How many keys the keyset holds: more than one while a rotation is unfinished. */
     public int size() {
-        return keyset.size();
+        return keyset == null ? 1 : keyset.size();
+    }
+
+    /**
+     * Seals {@code value} under the primary key, bound to {@code context}: a MAC from a key the database does not
+     * hold (e.g. over an erasure's marker).
+     */
+    public byte[] seal(String context, byte[] value) {
+        try {
+            return aead.encrypt(value, ("seal:" + context).getBytes(UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal", e);
+        }
+    }
+
+    /** Whether {@code seal} is {@link #seal}'s seal of exactly {@code value} in {@code context}, by any held key. */
+    public boolean sealMatches(String context, byte[] value, byte[] seal) {
+        if (seal == null) {
+            return false;
+        }
+        byte[] associated = ("seal:" + context).getBytes(UTF_8);
+        for (Aead with : retired == null ? List.of(aead) : List.of(aead, retired)) {
+            try {
+                return java.security.MessageDigest.isEqual(with.decrypt(seal, associated), value);
+            } catch (GeneralSecurityException e) {
+                // not this key's
+            }
+        }
+        return false;
     }
 
     /** Wraps a resource's data key under the primary key, bound to the resource. */

@@ -39,10 +39,28 @@ public final class NodeKeys {
     private volatile Kek kek;
 
     private NodeKeys(Path keysDir, KeysetHandle kekKeyset, KeysetHandle blindIndexKeyset) {
+        this(keysDir, new Kek(kekKeyset, null), blindIndexKeyset);
+    }
+
+    private NodeKeys(Path keysDir, Kek kek, KeysetHandle blindIndexKeyset) {
         this.keysDir = keysDir;
-        this.kek = new Kek(kekKeyset, null);
+        this.kek = kek;
         this.blindIndexKeyset = blindIndexKeyset;
         this.blindIndex = new TinkBlindIndex(prf(blindIndexKeyset));
+    }
+
+    /**
+     * The keys of a node whose key-encryption key is in an HSM ({@link Pkcs11Kek}): the blind-index key from
+     * {@code <dataDir>/keys/} (made on the first start), no KEK file.
+     */
+    public static NodeKeys withTokenKek(Path dataDir, Kek tokenKek) {
+        Path dir = keysDir(dataDir);
+        registerTink();
+        if (!Files.exists(dir.resolve(BLIND_INDEX_FILE))) {
+            SecretFiles.write(dir.resolve(BLIND_INDEX_FILE), toJson(generate(PredefinedPrfParameters.HMAC_SHA256_PRF)));
+            log.info("created a new blind-index key in {}; back it up now (the KEK is in the HSM)", dir);
+        }
+        return new NodeKeys(dir, tokenKek, parse(SecretFiles.read(dir.resolve(BLIND_INDEX_FILE)), BLIND_INDEX_FILE));
     }
 
     /** Where the keys of the node with data directory {@code dataDir} live. */

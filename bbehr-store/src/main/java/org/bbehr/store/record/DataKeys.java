@@ -35,6 +35,11 @@ final class DataKeys {
         this.keys = keys;
     }
 
+    /** The key-encryption key as it is now (it changes in a rotation). */
+    org.bbehr.store.crypto.Kek kek() {
+        return keys.kek();
+    }
+
     /**
      * The data keys of existing resources, from the cache or the table.
      *

@@ -10,17 +10,24 @@ import org.bbehr.core.ErrorCode;
 import org.bbehr.core.record.ErasureMarker;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.store.crypto.DataKey;
+import org.bbehr.store.crypto.Kek;
 
 /**
  * Erases a resource in the caller's transaction: deletes its data key (so no version of it can ever be decrypted
  * again) and its index rows, marks it erased and logs who erased it and why, with an erasure marker that waits in
- * the outbox to be anchored. The ciphertexts stay, unreadable.
+ * the outbox to be anchored. The ciphertexts stay, unreadable. The marker is sealed under the key-encryption key, so one
+ * made up in the database is never anchored ({@link PostgresAnchorJournal}) and is named by {@code $verify}.
  */
 final class Erasure {
 
     private Erasure() {}
 
-    static void erase(Connection c, ResourceKey key, String reason, String actor, OffsetDateTime at)
+    /** What an erasure's seal is bound to: the resource and the last version it erases. */
+    static String sealContext(ResourceKey key, long versions) {
+        return "erasure:" + key + "/" + versions;
+    }
+
+    static void erase(Connection c, ResourceKey key, String reason, String actor, OffsetDateTime at, Kek kek)
             throws SQLException {
         long versions = lockErasable(c, key);
         for (String sql : new String[] {
@@ -37,7 +44,8 @@ final class Erasure {
         SearchRows.delete(c, java.util.List.of(key));
         ErasureMarker marker = new ErasureMarker(key, versions, reason, actor, at.toInstant(), DataKey.newSalt());
         try (PreparedStatement log = c.prepareStatement(
-                "INSERT INTO erasures (type, id, reason, actor, erased_at, versions, salt) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO erasures (type, id, reason, actor, erased_at, versions, salt, seal)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             log.setString(1, key.type());
             log.setString(2, key.id());
             log.setString(3, reason);
@@ -45,6 +53,7 @@ final class Erasure {
             log.setObject(5, at);
             log.setLong(6, versions);
             log.setBytes(7, marker.salt());
+            log.setBytes(8, kek.seal(sealContext(key, versions), marker.hash().toArray()));
             log.executeUpdate();
         }
         Outbox.addMarker(c, marker, at);

@@ -92,6 +92,8 @@ public final class KekRotation {
         if (countOthers(c, primary) > 0) {
             return false;
         }
+        // erasures' seals, under the old key too, are made again under the new one first (a broken one stays broken)
+        StateSealing.resealErasures(c, keys.kek(), true);
         keys.retireOldKeks();
         return true;
     }

@@ -27,6 +27,7 @@ import org.bbehr.core.crypto.Bytes32;
 import org.bbehr.core.ledger.SignedTransaction;
 import org.bbehr.core.record.LeafKind;
 import org.bbehr.core.record.ResourceKey;
+import org.bbehr.store.crypto.NodeKeys;
 
 /**
  * The anchorer's journal on PostgreSQL: pending leaves are the outbox rows written with the versions (and erasure
@@ -38,26 +39,47 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     private static final String BATCH_COLUMNS = "id, hospital_id, root, leaf_count, tx_hash, tx_raw, tx_from,"
             + " tx_nonce, tx_gas_limit";
 
-    private final Transactions transactions;
-    private final Clock clock;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresAnchorJournal.class);
 
-    public PostgresAnchorJournal(DataSource dataSource, Clock clock) {
+    private final Transactions transactions;
+    private final NodeKeys keys;
+    private final Clock clock;
+    /** Forged erasure markers already logged (each once). */
+    private final java.util.Set<ResourceKey> refusedMarkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** @param keys the node's keys: an erasure marker is anchored only with the seal they made */
+    public PostgresAnchorJournal(DataSource dataSource, NodeKeys keys, Clock clock) {
         this.transactions = new Transactions(dataSource);
+        this.keys = keys;
         this.clock = clock;
     }
 
     @Override
     public List<PendingLeaf> findPending(int max) {
         return transactions.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT kind, type, id, version, content_hash"
-                    + " FROM outbox WHERE content_hash IS NOT NULL ORDER BY seq LIMIT ?")) {
-                select.setInt(1, max);
+            // an erasure marker's row must carry the node's seal, or it was made up in the database: never anchored
+            try (PreparedStatement select = c.prepareStatement("SELECT o.kind, o.type, o.id, o.version,"
+                    + " o.content_hash, e.seal FROM outbox o LEFT JOIN erasures e ON o.kind = 1 AND e.type = o.type"
+                    + " AND e.id = o.id AND e.versions = o.version WHERE o.content_hash IS NOT NULL"
+                    + " ORDER BY o.seq LIMIT ?")) {
+                // as many more rows as forged markers were seen, so that they cannot crowd out the real leaves
+                select.setInt(1, max + refusedMarkers.size());
                 List<PendingLeaf> leaves = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        leaves.add(new PendingLeaf(LeafKind.values()[rows.getShort(1)],
-                                new ResourceKey(rows.getString(2), rows.getString(3)), rows.getLong(4),
-                                Bytes32.wrap(rows.getBytes(5))));
+                    while (rows.next() && leaves.size() < max) {
+                        LeafKind kind = LeafKind.values()[rows.getShort(1)];
+                        ResourceKey key = new ResourceKey(rows.getString(2), rows.getString(3));
+                        long version = rows.getLong(4);
+                        byte[] hash = rows.getBytes(5);
+                        if (kind == LeafKind.ERASURE_MARKER && !keys.kek().sealMatches(
+                                Erasure.sealContext(key, version), hash, rows.getBytes(6))) {
+                            if (refusedMarkers.add(key)) {
+                                log.warn("not anchoring the erasure marker of {}: it does not carry this node's seal"
+                                        + " (made up in the database); $verify names it", key);
+                            }
+                            continue;
+                        }
+                        leaves.add(new PendingLeaf(kind, key, version, Bytes32.wrap(hash)));
                     }
                 }
                 return leaves;

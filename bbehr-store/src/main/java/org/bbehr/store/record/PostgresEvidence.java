@@ -121,7 +121,7 @@ final class PostgresEvidence implements EvidenceSource {
             c.setReadOnly(true);
             // one snapshot for the versions and the index rows read page by page
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            Map<ResourceKey, VersionEvidence.Erasure> erasures = Erasures.load(c);
+            Map<ResourceKey, VersionEvidence.Erasure> erasures = Erasures.load(c, dataKeys.kek());
             try (PreparedStatement select = c.prepareStatement(VERSIONS + where(scope)
                     + " ORDER BY r.type, r.id, g.v")) {
                 select.setFetchSize(PAGE);
@@ -274,10 +274,11 @@ final class PostgresEvidence implements EvidenceSource {
     /** The erasure markers, with their anchoring. */
     private static final class Erasures {
 
-        static Map<ResourceKey, VersionEvidence.Erasure> load(Connection c) throws SQLException {
+        static Map<ResourceKey, VersionEvidence.Erasure> load(Connection c, org.bbehr.store.crypto.Kek kek)
+                throws SQLException {
             Map<ResourceKey, VersionEvidence.Erasure> found = new HashMap<>();
             try (PreparedStatement select = c.prepareStatement("SELECT e.type, e.id, e.versions, e.reason, e.actor,"
-                    + " e.erased_at, e.salt, o.content_hash, " + LEAF_COLUMNS + " FROM erasures e"
+                    + " e.erased_at, e.salt, o.content_hash, " + LEAF_COLUMNS + ", e.seal FROM erasures e"
                     + " LEFT JOIN outbox o ON o.kind = 1 AND o.type = e.type AND o.id = e.id AND o.version = e.versions"
                     + " LEFT JOIN anchor_leaves l ON l.kind = 1 AND l.type = e.type AND l.id = e.id"
                     + " AND l.version = e.versions LEFT JOIN anchor_batches b ON b.id = l.batch_id"
@@ -288,8 +289,10 @@ final class PostgresEvidence implements EvidenceSource {
                     ErasureMarker marker = new ErasureMarker(key, rows.getLong(3), rows.getString(4),
                             rows.getString(5), rows.getObject(6, OffsetDateTime.class).toInstant(), rows.getBytes(7));
                     byte[] pending = rows.getBytes(8);
+                    boolean sealed = kek.sealMatches(Erasure.sealContext(key, marker.versions()),
+                            marker.hash().toArray(), rows.getBytes(16));
                     found.put(key, new VersionEvidence.Erasure(marker, pending == null ? null : Bytes32.wrap(pending),
-                            leaf(rows, 9)));
+                            leaf(rows, 9), sealed));
                 }
             }
             return found;

@@ -59,6 +59,7 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
         KeyCheck.verify(transactions, keys);
         PostgresRecordStore store = new PostgresRecordStore(transactions, keys, clock);
         StateSealing.runIfPending(transactions, store.dataKeys);
+        StateSealing.sealErasuresIfPending(transactions, keys.kek());
         return store;
     }
 
@@ -145,7 +146,7 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         transactions.inTransaction(c -> {
             requireSealedState(c, key);
-            Erasure.erase(c, key, reason, actor, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            Erasure.erase(c, key, reason, actor, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), keys.kek());
             return null;
         });
         dataKeys.forget(key);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.bbehr.core.record.ResourceKey;
 import org.bbehr.store.crypto.DataKey;
+import org.bbehr.store.crypto.Kek;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,63 @@ final class StateSealing {
             return null;
         });
         log.info("resources' seals now cover their state: {} sealed again", sealed);
+    }
+
+    /**
+     * Once, after the migration that sealed erasures' markers ({@code V13}): seals the markers made before, as they
+     * are then.
+     */
+    static void sealErasuresIfPending(Transactions transactions, Kek kek) {
+        int sealed = transactions.inTransaction(c -> {
+            try (Statement select = c.createStatement();
+                    ResultSet row = select.executeQuery("SELECT 1 FROM erasure_sealing FOR UPDATE")) {
+                if (!row.next()) {
+                    return -1;
+                }
+            }
+            int count = resealErasures(c, kek, false);
+            try (Statement delete = c.createStatement()) {
+                delete.execute("DELETE FROM erasure_sealing");
+            }
+            return count;
+        });
+        if (sealed >= 0) {
+            log.info("erasure markers are now sealed: {} made before sealed", sealed);
+        }
+    }
+
+    /**
+     * Seals erasures' markers under the KEK's primary key: those without a seal ({@code unsealed}: the first start
+     * after the upgrade), or those whose seal holds (a KEK rotation, before the old key is retired). A seal that does
+     * not hold is left as it is.
+     */
+    static int resealErasures(Connection c, Kek kek, boolean sealedOnly) throws SQLException {
+        Map<Long, byte[]> seals = new LinkedHashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT seq, type, id, versions, reason, actor,"
+                + " erased_at, salt, seal FROM erasures WHERE versions IS NOT NULL AND salt IS NOT NULL"
+                + (sealedOnly ? " AND seal IS NOT NULL" : " AND seal IS NULL") + " FOR UPDATE");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                ResourceKey key = new ResourceKey(rows.getString(2), rows.getString(3));
+                org.bbehr.core.record.ErasureMarker marker = new org.bbehr.core.record.ErasureMarker(key,
+                        rows.getLong(4), rows.getString(5), rows.getString(6),
+                        rows.getObject(7, java.time.OffsetDateTime.class).toInstant(), rows.getBytes(8));
+                String context = Erasure.sealContext(key, marker.versions());
+                byte[] hash = marker.hash().toArray();
+                if (!sealedOnly || kek.sealMatches(context, hash, rows.getBytes(9))) {
+                    seals.put(rows.getLong(1), kek.seal(context, hash));
+                }
+            }
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE erasures SET seal = ? WHERE seq = ?")) {
+            for (Map.Entry<Long, byte[]> seal : seals.entrySet()) {
+                update.setBytes(1, seal.getValue());
+                update.setLong(2, seal.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return seals.size();
     }
 
     private record Page(ResourceKey last, long sealed) {}

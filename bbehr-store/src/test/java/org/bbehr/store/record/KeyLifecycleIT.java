@@ -63,6 +63,52 @@ class KeyLifecycleIT {
     }
 
     @Test
+    void anErasuresSealShouldStillHoldAfterAKekRotation() {
+        // given: an erased resource, its marker sealed under the KEK that the rotation retires
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
+        store.write(List.of(new ResourceWrite.Put(new ResourceKey("Observation", "erased-before-rotation"),
+                OptionalLong.empty(), "{\"resourceType\":\"Observation\"}".getBytes(UTF_8), IndexEntries.NONE)));
+        store.erase(new ResourceKey("Observation", "erased-before-rotation"), "synthetic test erasure", "it-test");
+        assertThat(sealedErasures(store)).containsExactly(true);
+        // when
+        store.rotateKek((done, total) -> { });
+        // then: the seal was made again under the new KEK before the old one went
+        PostgresRecordStore restarted = PostgresRecordStore.open(STORE.dataSource(), NodeKeys.load(STORE.dataDir()),
+                Clock.systemUTC());
+        assertThat(sealedErasures(restarted)).containsExactly(true);
+    }
+
+    @Test
+    void erasuresMadeBeforeSealingShouldBeSealedOnceOnTheNextStartAndNeverAgain() {
+        // given: an erasure as the release before made it (no seal), and the migration's request to seal them
+        NodeKeys keys = NodeKeys.load(STORE.dataDir());
+        PostgresRecordStore store = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
+        store.write(List.of(new ResourceWrite.Put(new ResourceKey("Observation", "erased-before-sealing"),
+                OptionalLong.empty(), "{\"resourceType\":\"Observation\"}".getBytes(UTF_8), IndexEntries.NONE)));
+        store.erase(new ResourceKey("Observation", "erased-before-sealing"), "synthetic test erasure", "it-test");
+        Tables.execute(STORE.dataSource(), "UPDATE erasures SET seal = NULL");
+        Tables.execute(STORE.dataSource(), "INSERT INTO erasure_sealing VALUES (true)");
+        // when: the next start
+        PostgresRecordStore next = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
+        // then
+        assertThat(sealedErasures(next)).containsExactly(true);
+        assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM erasure_sealing")).isZero();
+        // and a seal removed later is not made again by a start
+        Tables.execute(STORE.dataSource(), "UPDATE erasures SET seal = NULL");
+        assertThat(sealedErasures(PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC())))
+                .containsExactly(false);
+    }
+
+    /** Whether each erasure's marker carries the node's seal, as $verify sees it. */
+    private static List<Boolean> sealedErasures(PostgresRecordStore store) {
+        List<Boolean> sealed = new ArrayList<>();
+        store.evidence().forEachPage(org.bbehr.core.verify.VerifyScope.everything(), page -> page.stream()
+                .filter(e -> e.erasure() != null).forEach(e -> sealed.add(e.erasure().sealed())));
+        return sealed;
+    }
+
+    @Test
     void restoredKeysShouldReadEveryRecordAfterTheKeysWereLost() throws Exception {
         // given
         Path backup = backups.resolve("node-keys.backup");

@@ -12,7 +12,7 @@ class PostgresAnchorJournalIT extends AnchorJournalContractTest {
 
     @Override
     protected Journal newJournal(TickingClock clock) {
-        return new Journal(new PostgresAnchorJournal(STORE.dataSource(), clock),
+        return new Journal(new PostgresAnchorJournal(STORE.dataSource(), STORE.keys(), clock),
                 PostgresRecordStore.open(STORE.dataSource(), STORE.keys(), clock));
     }
 }
