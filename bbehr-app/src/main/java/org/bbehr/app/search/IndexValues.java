@@ -42,7 +42,7 @@ final class IndexValues {
             return;
         }
         switch (param.type()) {
-            case TOKEN -> token(out, param.name(), value);
+            case TOKEN -> token(out, param.resourceType(), param.name(), value);
             case REFERENCE -> reference(out, param.name(), value);
             case DATE -> date(out, param.name(), value);
             case STRING -> strings(value).forEach(s -> out.add(new IndexValue.Text(param.name(), cut(s))));
@@ -58,39 +58,41 @@ final class IndexValues {
 
     private void addProtected(Set<IndexValue> out, SearchIndexer.Param param, IBase value) {
         String name = param.name();
+        String type = param.resourceType();
         Set<String> tokens = switch (param.protection()) {
             case NAME -> {
                 Set<String> all = new java.util.LinkedHashSet<>();
-                strings(value).forEach(s -> all.addAll(protectedFields.nameTokens(name, s)));
+                strings(value).forEach(s -> all.addAll(protectedFields.nameTokens(type, name, s)));
                 yield all;
             }
             case BIRTH_DATE -> value instanceof BaseDateTimeType date && date.getValueAsString() != null
-                    ? protectedFields.birthDateTokens(name, date.getValueAsString()) : Set.of();
+                    ? protectedFields.birthDateTokens(type, name, date.getValueAsString()) : Set.of();
             case EXACT -> value instanceof ContactPoint contact
-                    ? contactTokens(name, contact) : protectedFields.exactTokens(name, strings(value));
+                    ? contactTokens(type, name, contact) : protectedFields.exactTokens(type, name, strings(value));
         };
         tokens.forEach(t -> out.add(new IndexValue.Blind(name, t)));
     }
 
-    private Set<String> contactTokens(String param, ContactPoint contact) {
+    private Set<String> contactTokens(String type, String param, ContactPoint contact) {
         if (!contact.hasValue()) {
             return Set.of();
         }
         String system = contact.hasSystem() ? contact.getSystem().toCode() : "";
-        return Set.of(protectedFields.exactToken(param, contact.getValue()),
-                protectedFields.exactToken(param, system + "|" + contact.getValue()));
+        return Set.of(protectedFields.exactToken(type, param, contact.getValue()),
+                protectedFields.exactToken(type, param, system + "|" + contact.getValue()));
     }
 
-    private void token(Set<IndexValue> out, String param, IBase value) {
+    private void token(Set<IndexValue> out, String type, String param, IBase value) {
         switch (value) {
             case CodeableConcept concept -> concept.getCoding().forEach(c -> coding(out, param, c));
             case Coding coding -> coding(out, param, coding);
             case Identifier identifier -> {
                 if (identifier.hasValue()) {
                     String system = identifier.hasSystem() ? identifier.getSystem() : "";
-                    out.add(new IndexValue.Blind(param, protectedFields.exactToken(param,
+                    out.add(new IndexValue.Blind(param, protectedFields.exactToken(type, param,
                             "sv:" + system + "|" + identifier.getValue())));
-                    out.add(new IndexValue.Blind(param, protectedFields.exactToken(param, "v:" + identifier.getValue())));
+                    out.add(new IndexValue.Blind(param, protectedFields.exactToken(type, param,
+                            "v:" + identifier.getValue())));
                 }
             }
             case ContactPoint contact -> {

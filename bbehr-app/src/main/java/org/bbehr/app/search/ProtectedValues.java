@@ -14,10 +14,10 @@ final class ProtectedValues {
     private ProtectedValues() {}
 
     /**
-     * A name: every word must match the start of a word of the name (at least 2 characters each). Several words are
-     * AND; comma-separated alternatives must be one word each.
+     * A name: every word must match the start of a word of the name (a word of one or two characters: that whole
+     * word). Several words are AND; comma-separated alternatives must be one word each.
      */
-    static List<Clause> names(ProtectedFields fields, String name, List<String> items) {
+    static List<Clause> names(ProtectedFields fields, String type, String name, List<String> items) {
         if (items.size() == 1) {
             List<String> words = Normalize.words(items.getFirst());
             if (words.isEmpty()) {
@@ -25,7 +25,7 @@ final class ProtectedValues {
             }
             List<Clause> clauses = new ArrayList<>();
             for (String word : words) {
-                clauses.add(Clause.of(new Criterion.BlindIs(name, token(fields, name, word))));
+                clauses.add(Clause.of(new Criterion.BlindIs(name, fields.nameQueryTokens(type, name, word))));
             }
             return clauses;
         }
@@ -36,40 +36,33 @@ final class ProtectedValues {
                 throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is a protected field:"
                         + " comma-separated alternatives must be one word each");
             }
-            anyOf.add(new Criterion.BlindIs(name, token(fields, name, words.getFirst())));
+            anyOf.add(new Criterion.BlindIs(name, fields.nameQueryTokens(type, name, words.getFirst())));
         }
         return List.of(new Clause(anyOf, false));
     }
 
-    private static List<String> token(ProtectedFields fields, String name, String word) {
-        if (word.length() < ProtectedFields.MIN_PREFIX) {
-            throw tooShort(name);
-        }
-        return fields.nameQueryTokens(name, word);
-    }
-
     private static BbehrException tooShort(String name) {
         return new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is a protected field, searched"
-                + " by the start of each word: give at least " + ProtectedFields.MIN_PREFIX + " letters");
+                + " by the start of each word: give at least one letter");
     }
 
-    /** A birth date: {@code eq} only, at year, month or day precision. */
-    static Clause birthDates(ProtectedFields fields, String name, List<String> items) {
+    /** A birth date: {@code eq} only, at year or day precision. */
+    static Clause birthDates(ProtectedFields fields, String type, String name, List<String> items) {
         List<Criterion> anyOf = new ArrayList<>();
         for (String item : items) {
             Comparison comparison = Comparison.prefixOf(item);
             String date = item.substring(comparison.length(item));
             if (comparison != Comparison.EQ) {
                 throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is a protected field,"
-                        + " indexed only as blind-index tokens: it supports eq (no prefix) at year, month or day"
-                        + " precision, not ranges such as " + comparison.name().toLowerCase(java.util.Locale.ROOT));
+                        + " indexed only as blind-index tokens: it supports eq (no prefix) at year or day precision,"
+                        + " not ranges such as " + comparison.name().toLowerCase(java.util.Locale.ROOT));
             }
             DateRanges.Range range = SearchValues.dateRange(name, date);
             if (range.precision() == DateRanges.Precision.TIME) {
-                throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is searched at year,"
-                        + " month or day precision");
+                throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is searched at year"
+                        + " or day precision");
             }
-            anyOf.add(new Criterion.BlindIs(name, fields.birthDateQueryTokens(name, date)));
+            anyOf.add(new Criterion.BlindIs(name, fields.birthDateQueryTokens(type, name, date)));
         }
         return new Clause(anyOf, false);
     }

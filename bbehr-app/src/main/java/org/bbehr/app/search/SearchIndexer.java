@@ -39,7 +39,9 @@ public final class SearchIndexer {
             "_list", "_has", "_query", "_filter");
 
     /** One indexed parameter of a type: its expression's paths, each simple or for the FHIRPath engine. */
-    record Param(String name, RestSearchParameterTypeEnum type, List<Path> paths, ProtectedFields.Kind protection) {}
+    /** @param resourceType the type the parameter is of (protected values' tokens are keyed by it) */
+    record Param(String resourceType, String name, RestSearchParameterTypeEnum type, List<Path> paths,
+            ProtectedFields.Kind protection) {}
 
     /**
      * One path of a parameter's expression (the parts of a top-level union, evaluated one by one): walked as a
@@ -143,7 +145,7 @@ public final class SearchIndexer {
                     SimplePath simple = SimplePath.parse(context, type, path).orElse(null);
                     parsed.add(new Path(path, simple, simple != null ? null : fhirPath().parse(path)));
                 }
-                params.add(new Param(param.getName(), param.getParamType(), List.copyOf(parsed),
+                params.add(new Param(type, param.getName(), param.getParamType(), List.copyOf(parsed),
                         ProtectedFields.kindOf(type, param.getName())));
             } catch (Exception e) {
                 log.warn("search parameter {}.{} is not indexed: its FHIRPath does not parse ({})", type,

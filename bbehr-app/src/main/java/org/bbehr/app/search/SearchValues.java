@@ -86,7 +86,7 @@ final class SearchValues {
         }
         ProtectedFields.Kind protection = ProtectedFields.kindOf(type, name);
         if (protection != null) {
-            return protectedClauses(protection, name, modifier, value);
+            return protectedClauses(type, protection, name, modifier, value);
         }
         List<Criterion> anyOf = new ArrayList<>();
         for (String item : split(value)) {
@@ -131,7 +131,7 @@ final class SearchValues {
         return new Criterion.Missing(name, kind, missing);
     }
 
-    private List<Clause> protectedClauses(ProtectedFields.Kind protection, String name, String modifier,
+    private List<Clause> protectedClauses(String type, ProtectedFields.Kind protection, String name, String modifier,
             String value) {
         if (modifier != null) {
             throw new BbehrException(ErrorCode.SEARCH_PROTECTED_FIELD, "'" + name + "' is a protected field,"
@@ -140,10 +140,10 @@ final class SearchValues {
         }
         List<String> items = split(value);
         return switch (protection) {
-            case NAME -> ProtectedValues.names(protectedFields, name, items);
-            case BIRTH_DATE -> List.of(ProtectedValues.birthDates(protectedFields, name, items));
+            case NAME -> ProtectedValues.names(protectedFields, type, name, items);
+            case BIRTH_DATE -> List.of(ProtectedValues.birthDates(protectedFields, type, name, items));
             case EXACT -> List.of(new Clause(items.stream().map(i -> (Criterion) new Criterion.BlindIs(name,
-                    protectedFields.exactQueryTokens(name, i))).toList(), false));
+                    protectedFields.exactQueryTokens(type, name, i))).toList(), false));
         };
     }
 

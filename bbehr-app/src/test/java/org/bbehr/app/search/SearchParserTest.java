@@ -132,16 +132,18 @@ class SearchParserTest {
     @Test
     void protectedValuesShouldBecomeTokensAndRefuseWhatTokensCannotDo() {
         // when
-        ParsedSearch search = parse("Patient", "name", "Zoë Ærø", "birthdate", "1980-04");
+        ParsedSearch search = parse("Patient", "name", "Zoë Ærø", "birthdate", "1980-04-07");
 
         // then
         assertThat(search.query().clauses()).containsExactly(
-                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("name", "zoe"))),
-                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("name", "aero"))),
-                Clause.of(new Criterion.BlindIs("birthdate", fields.token("birthdate", "1980-04"))));
+                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("Patient", "name", "zoe"))),
+                Clause.of(new Criterion.BlindIs("name", fields.nameQueryTokens("Patient", "name", "aero"))),
+                Clause.of(new Criterion.BlindIs("birthdate", fields.birthDateQueryTokens("Patient", "birthdate",
+                        "1980-04-07"))));
         assertThat(search.query().toString()).doesNotContainIgnoringCase("zoë").doesNotContain("1980-04");
         assertCode(() -> parse("Patient", "birthdate", "lt1980"), ErrorCode.SEARCH_PROTECTED_FIELD);
-        assertCode(() -> parse("Patient", "name", "z"), ErrorCode.SEARCH_PROTECTED_FIELD);
+        assertCode(() -> parse("Patient", "birthdate", "1980-04"), ErrorCode.SEARCH_PROTECTED_FIELD);
+        assertCode(() -> parse("Patient", "name", " "), ErrorCode.SEARCH_PROTECTED_FIELD);
         assertCode(() -> parse("Patient", "family:exact", "zoe"), ErrorCode.SEARCH_PROTECTED_FIELD);
         assertCode(() -> parse("Patient", "_sort", "-birthdate"), ErrorCode.SEARCH_PROTECTED_FIELD);
     }
