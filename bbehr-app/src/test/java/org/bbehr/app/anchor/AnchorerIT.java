@@ -284,6 +284,29 @@ class AnchorerIT {
     }
 
     @Test
+    void outboxRowsMadeUpInTheDatabaseShouldNotStopTheAnchorer() throws Exception {
+        // given: a real pending version behind rows that make no leaf, or repeat one (before, any of them failed every
+        // batch, and nothing was anchored again)
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement()) {
+            statement.executeUpdate("INSERT INTO outbox (type, id, version, created_at, kind, content_hash) VALUES"
+                    + " ('Patient', 'bad-kind', 1, now(), 9, decode(repeat('01', 32), 'hex')),"
+                    + " ('Patient', 'not an id!', 1, now(), 0, decode(repeat('01', 32), 'hex')),"
+                    + " ('Patient', 'short-hash', 1, now(), 0, '\\x01')");
+        }
+        List<StoredVersion> written = write(1);
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement()) {
+            statement.executeUpdate("INSERT INTO outbox (type, id, version, created_at, kind, content_hash)"
+                    + " SELECT type, id, version, created_at, kind, content_hash FROM outbox WHERE id = '"
+                    + written.getFirst().key().id() + "'");
+        }
+        // when
+        anchorer().runOnce();
+        // then: the real version is anchored, once
+        assertThat(anchorsOfThisHospital()).extracting(LedgerEvent.RootAnchored::leafCount).containsExactly(1);
+        assertThat(verifyAll().count(VerificationStatus.VERIFIED)).isEqualTo(1);
+    }
+
+    @Test
     void versionsDeletedAcrossEveryTableJournalIncludedShouldShowAsAnUnaccountedRoot() throws Exception {
         // given: two anchored batches; then someone with write access deletes the first batch's resources from
         // every table: their versions, keys, the journal's leaves and batch

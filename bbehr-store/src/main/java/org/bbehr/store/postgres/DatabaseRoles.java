@@ -181,6 +181,12 @@ public final class DatabaseRoles {
                 statement.execute("REVOKE ALL ON public." + MIGRATION_HISTORY + " FROM " + node);
                 statement.execute("GRANT SELECT ON public." + MIGRATION_HISTORY + " TO " + node);
             }
+            // the one-time upgrade passes' requests: the node may read and clear them, not set them off again
+            for (String table : List.of("state_sealing", "erasure_sealing")) {
+                if (exists(owner, "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = ?", table)) {
+                    statement.execute("REVOKE INSERT ON public." + table + " FROM " + node);
+                }
+            }
         }
     }
 

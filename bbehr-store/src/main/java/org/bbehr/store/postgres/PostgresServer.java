@@ -72,7 +72,9 @@ public final class PostgresServer implements Database {
         createDirectories(directory);
         OrphanedPostmaster.clear(directory);
         Path passwordFile = passwordFile(options.dataDir());
-        boolean converting = Files.exists(directory.resolve("PG_VERSION")) && !Files.exists(passwordFile);
+        // a data directory whose pg_hba.conf is not ours trusts local connections (an earlier release, or a conversion
+        // that stopped half-way): it is converted, whether or not the password file was already made
+        boolean converting = Files.exists(directory.resolve("PG_VERSION")) && !hbaIsOurs(directory);
         DatabaseRoles.Passwords passwords = DatabaseRoles.loadOrCreate(passwordFile);
         long started = System.nanoTime();
         EmbeddedPostgres server = launch(directory, options.port(), passwordFile, passwords);
@@ -125,6 +127,15 @@ public final class PostgresServer implements Database {
         statistics.close();
         pool.close();
         stop(server);
+    }
+
+    private static boolean hbaIsOurs(Path directory) {
+        try {
+            Path hba = directory.resolve("pg_hba.conf");
+            return Files.exists(hba) && HBA.equals(Files.readString(hba));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -185,7 +196,9 @@ public final class PostgresServer implements Database {
             }
             Path hba = directory.resolve("pg_hba.conf");
             if (!HBA.equals(Files.readString(hba))) {
-                Files.writeString(hba, HBA);
+                Path written = Files.writeString(directory.resolve("pg_hba.conf.new"), HBA);
+                Files.move(written, hba, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 try (Statement reload = superuser.createStatement()) {
                     reload.execute("SELECT pg_reload_conf()");
                 }

@@ -42,15 +42,19 @@ final class IndexSeal {
             entries.references().forEach(target -> rows.add(canonical(REFERENCES, target.type(), target.id())));
             SearchRows.canonicalRows(entries, rows);
         }
-        rows.add(state(legalHold, labels.category().ordinal(), String.join(",",
-                labels.compartment().stream().sorted().toList()), stateSeq));
+        rows.add(state(legalHold, labels.category().ordinal(), List.copyOf(labels.compartment()), stateSeq));
         return digest(rows);
     }
 
-    /** The state as a row: what {@code resources} holds beside the version, with the number of its last change. */
-    private static String state(boolean legalHold, int category, String compartment, long stateSeq) {
-        return canonical(RESOURCES, Boolean.toString(legalHold), Integer.toString(category), compartment,
-                Long.toString(stateSeq));
+    /**
+     * The state as a row: what {@code resources} holds beside the version, with the number of its last change; the
+     * compartment's ids sorted, counted and each length-prefixed, so no other array reads the same.
+     */
+    private static String state(boolean legalHold, int category, List<String> compartment, long stateSeq) {
+        List<String> values = new ArrayList<>(List.of(Boolean.toString(legalHold), Integer.toString(category),
+                Long.toString(stateSeq), Integer.toString(compartment.size())));
+        compartment.stream().map(id -> id == null ? "<null>" : id).sorted().forEach(values::add);
+        return canonical(RESOURCES, values.toArray(String[]::new));
     }
 
     /** The hash of a resource's state as the database holds it now: a state-change leaf's content hash. */
@@ -62,14 +66,16 @@ final class IndexSeal {
 
     private static void readStates(Connection c, Collection<ResourceKey> resources, Map<ResourceKey, String> states,
             java.util.Set<ResourceKey> deletions) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT type, id, legal_hold, category,"
-                + " array_to_string(ARRAY(SELECT p FROM unnest(compartment) AS p ORDER BY p COLLATE \"C\"), ','),"
+        try (PreparedStatement select = c.prepareStatement("SELECT type, id, legal_hold, category, compartment,"
                 + " deleted, state_seq FROM resources WHERE " + Keys.IN_KEYS)) {
             Keys.bind(c, select, 1, resources);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     ResourceKey key = new ResourceKey(row.getString(1), row.getString(2));
-                    states.put(key, state(row.getBoolean(3), row.getInt(4), row.getString(5), row.getLong(7)));
+                    java.sql.Array array = row.getArray(5);
+                    List<String> compartment = array == null ? List.of()
+                            : java.util.Arrays.asList((String[]) array.getArray());
+                    states.put(key, state(row.getBoolean(3), row.getInt(4), compartment, row.getLong(7)));
                     if (row.getBoolean(6)) {
                         deletions.add(key);
                     }

@@ -46,6 +46,11 @@ public final class KekRotation {
         long done = 0;
         while (true) {
             int rewrapped = transactions.inTransaction(c -> rewrapBatch(c, primary));
+            // erasures' seals, under the old key too, are made again under the new one and committed before the old
+            // key can go (a broken seal stays broken); one made meanwhile is under the new key already
+            if (rewrapped == 0) {
+                transactions.inTransaction(c -> StateSealing.resealErasures(c, keys.kek(), true));
+            }
             if (rewrapped == 0 && transactions.inTransaction(c -> retireIfDone(c, primary))) {
                 log.info("key-encryption key rotated: {} data keys re-wrapped under key {}", done, primary);
                 return done;
@@ -92,8 +97,6 @@ public final class KekRotation {
         if (countOthers(c, primary) > 0) {
             return false;
         }
-        // erasures' seals, under the old key too, are made again under the new one first (a broken one stays broken)
-        StateSealing.resealErasures(c, keys.kek(), true);
         keys.retireOldKeks();
         return true;
     }

@@ -44,8 +44,8 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     private final Transactions transactions;
     private final NodeKeys keys;
     private final Clock clock;
-    /** Forged erasure markers already logged (each once). */
-    private final java.util.Set<ResourceKey> refusedMarkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Outbox rows (by their place) never to anchor, each logged once. */
+    private final java.util.Set<Long> refusedRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param keys the node's keys: an erasure marker is anchored only with the seal they made */
     public PostgresAnchorJournal(DataSource dataSource, NodeKeys keys, Clock clock) {
@@ -57,34 +57,62 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
     @Override
     public List<PendingLeaf> findPending(int max) {
         return transactions.read(c -> {
-            // an erasure marker's row must carry the node's seal, or it was made up in the database: never anchored
-            try (PreparedStatement select = c.prepareStatement("SELECT o.kind, o.type, o.id, o.version,"
+            // an erasure marker's row must carry the node's seal, or it was made up in the database: never anchored;
+            // nor is a row that no leaf can be made of, or that repeats a leaf already made (either would stop every
+            // batch). Refused rows are skipped by their place in the outbox, so they cannot crowd out real leaves.
+            try (PreparedStatement select = c.prepareStatement("SELECT o.seq, o.kind, o.type, o.id, o.version,"
                     + " o.content_hash, e.seal FROM outbox o LEFT JOIN erasures e ON o.kind = 1 AND e.type = o.type"
-                    + " AND e.id = o.id AND e.versions = o.version WHERE o.content_hash IS NOT NULL"
-                    + " ORDER BY o.seq LIMIT ?")) {
-                // as many more rows as forged markers were seen, so that they cannot crowd out the real leaves
-                select.setInt(1, max + refusedMarkers.size());
+                    + " AND e.id = o.id AND e.versions = o.version WHERE o.content_hash IS NOT NULL AND NOT EXISTS"
+                    + " (SELECT 1 FROM anchor_leaves l WHERE l.kind = o.kind AND l.type = o.type AND l.id = o.id"
+                    + " AND l.version = o.version) ORDER BY o.seq LIMIT ?")) {
+                select.setInt(1, max + refusedRows.size());
                 List<PendingLeaf> leaves = new ArrayList<>();
+                java.util.Set<List<Object>> taken = new java.util.HashSet<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next() && leaves.size() < max) {
-                        LeafKind kind = LeafKind.values()[rows.getShort(1)];
-                        ResourceKey key = new ResourceKey(rows.getString(2), rows.getString(3));
-                        long version = rows.getLong(4);
-                        byte[] hash = rows.getBytes(5);
-                        if (kind == LeafKind.ERASURE_MARKER && !keys.kek().sealMatches(
-                                Erasure.sealContext(key, version), hash, rows.getBytes(6))) {
-                            if (refusedMarkers.add(key)) {
-                                log.warn("not anchoring the erasure marker of {}: it does not carry this node's seal"
-                                        + " (made up in the database); $verify names it", key);
-                            }
+                        long seq = rows.getLong(1);
+                        if (refusedRows.contains(seq)) {
                             continue;
                         }
-                        leaves.add(new PendingLeaf(kind, key, version, Bytes32.wrap(hash)));
+                        PendingLeaf leaf = leafOf(rows);
+                        if (leaf == null || !taken.add(List.of(leaf.kind(), leaf.key(), leaf.version()))) {
+                            refuse(seq, "an outbox row that makes no leaf, or repeats one (made up in the database)");
+                            continue;
+                        }
+                        if (leaf.kind() == LeafKind.ERASURE_MARKER && !keys.kek().sealMatches(
+                                Erasure.sealContext(leaf.key(), leaf.version()), leaf.contentHash().toArray(),
+                                rows.getBytes(7))) {
+                            refuse(seq, "the erasure marker of " + leaf.key() + ": it does not carry this node's"
+                                    + " seal (made up in the database); $verify names it");
+                            continue;
+                        }
+                        leaves.add(leaf);
                     }
                 }
                 return leaves;
             }
         });
+    }
+
+    /** The leaf an outbox row stands for, or null when it cannot stand for one (its kind, key or hash is not valid). */
+    private static PendingLeaf leafOf(ResultSet rows) throws SQLException {
+        int kind = rows.getShort(2);
+        byte[] hash = rows.getBytes(6);
+        if (kind < 0 || kind >= LeafKind.values().length || hash == null || hash.length != 32) {
+            return null;
+        }
+        try {
+            return new PendingLeaf(LeafKind.values()[kind], new ResourceKey(rows.getString(3), rows.getString(4)),
+                    rows.getLong(5), Bytes32.wrap(hash));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void refuse(long seq, String what) {
+        if (refusedRows.add(seq)) {
+            log.warn("not anchoring {}", what);
+        }
     }
 
     @Override
@@ -105,6 +133,7 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
         long id = transactions.inTransaction(c -> {
             long batchId = insertBatch(c, batch, transaction);
             insertLeaves(c, batchId, batch);
+            // (a leaf's row may be there twice, copied in the database: both go, the leaf counts once)
             int taken = takeFromOutbox(c, batch);
             if (taken != batch.leaves().size()) {
                 throw new BbehrException(ErrorCode.ANCHOR_NOT_READY, "only " + taken + " of the batch's "
@@ -161,14 +190,21 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
 
     private static int takeFromOutbox(Connection c, AnchorBatch.Built batch) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE (kind, type, id, version)"
-                + " IN (SELECT * FROM unnest(?::smallint[], ?::text[], ?::text[], ?::bigint[]))")) {
+                + " IN (SELECT * FROM unnest(?::smallint[], ?::text[], ?::text[], ?::bigint[]))"
+                + " RETURNING kind, type, id, version")) {
             List<PendingLeaf> leaves = batch.leaves().stream().map(AnchorBatch.Leaf::pending).toList();
             delete.setArray(1, c.createArrayOf("smallint", leaves.stream().map(l -> (short) l.kind().ordinal())
                     .toArray()));
             delete.setArray(2, c.createArrayOf("text", leaves.stream().map(l -> l.key().type()).toArray()));
             delete.setArray(3, c.createArrayOf("text", leaves.stream().map(l -> l.key().id()).toArray()));
             delete.setArray(4, c.createArrayOf("bigint", leaves.stream().map(PendingLeaf::version).toArray()));
-            return delete.executeUpdate();
+            java.util.Set<List<Object>> taken = new java.util.HashSet<>();
+            try (ResultSet rows = delete.executeQuery()) {
+                while (rows.next()) {
+                    taken.add(List.of(rows.getShort(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
+                }
+            }
+            return taken.size();
         }
     }
 

@@ -37,8 +37,14 @@ final class PostgresEvidence implements EvidenceSource {
             + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version, r.index_seal,"
             + " r.deleted, v.deleted, r.state_seq, CASE WHEN g.v = r.current_version THEN GREATEST("
             + "(SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id),"
-            + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id)) END"
-            + " FROM resources r CROSS JOIN LATERAL generate_series(1::bigint, r.current_version) AS g(v)"
+            + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id)) END,"
+            + " g.v = r.current_version AND (EXISTS (SELECT 1 FROM versions x WHERE x.type = r.type AND x.id = r.id"
+            + " AND x.version > r.current_version) OR EXISTS (SELECT 1 FROM anchor_leaves x WHERE x.kind = 0"
+            + " AND x.type = r.type AND x.id = r.id AND x.version > r.current_version) OR EXISTS (SELECT 1 FROM"
+            + " outbox x WHERE x.kind = 0 AND x.type = r.type AND x.id = r.id AND x.version > r.current_version))"
+            // (a current version far beyond the stored ones would walk for ever: one missing version names it)
+            + " FROM resources r CROSS JOIN LATERAL generate_series(1::bigint, LEAST(r.current_version, COALESCE("
+            + "(SELECT max(m.version) FROM versions m WHERE m.type = r.type AND m.id = r.id), 0) + 1)) AS g(v)"
             + " LEFT JOIN versions v ON v.type = r.type AND v.id = r.id AND v.version = g.v"
             + " LEFT JOIN data_keys k ON k.type = r.type AND k.id = r.id"
             + " LEFT JOIN outbox o ON o.kind = 0 AND o.type = r.type AND o.id = r.id AND o.version = g.v"
@@ -56,7 +62,8 @@ final class PostgresEvidence implements EvidenceSource {
      */
     private record Row(ResourceKey key, long version, boolean erased, boolean present, byte[] ciphertext,
             byte[] wrapped, Bytes32 pendingHash, AnchoredLeaf leaf, boolean current, byte[] indexSeal,
-            boolean resourceDeleted, boolean versionDeleted, long stateSeq, long recordedStateSeq) {}
+            boolean resourceDeleted, boolean versionDeleted, long stateSeq, long recordedStateSeq,
+            boolean newerStored) {}
 
     private final Transactions transactions;
     private final DataKeys dataKeys;
@@ -165,7 +172,7 @@ final class PostgresEvidence implements EvidenceSource {
         return new Row(new ResourceKey(rows.getString(1), rows.getString(2)), rows.getLong(3), rows.getBoolean(4),
                 rows.getBoolean(5), rows.getBytes(6), rows.getBytes(7), pending == null ? null : Bytes32.wrap(pending),
                 leaf(rows, 9), rows.getBoolean(16), rows.getBytes(17), rows.getBoolean(18), rows.getBoolean(19),
-                rows.getLong(20), rows.getLong(21));
+                rows.getLong(20), rows.getLong(21), rows.getBoolean(22));
     }
 
     /** The leaf whose {@link #LEAF_COLUMNS} start at column {@code first}, or null when there is none. */
@@ -245,6 +252,10 @@ final class PostgresEvidence implements EvidenceSource {
                     + " is live" : "resource state changed: its resource row marks it deleted, but its current"
                     + " version holds content";
         }
+        if (row.newerStored()) {
+            return "resource rolled back: a version newer than its current one is stored or was anchored, so an"
+                    + " older version was put back as current";
+        }
         if (row.recordedStateSeq() > row.stateSeq()) {
             return "resource state put back: it is state " + row.stateSeq() + ", but state " + row.recordedStateSeq()
                     + " was recorded for anchoring: an earlier legal hold or labels were restored with their seal";
@@ -285,7 +296,12 @@ final class PostgresEvidence implements EvidenceSource {
                     + " WHERE e.versions IS NOT NULL AND e.salt IS NOT NULL");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    ResourceKey key = new ResourceKey(rows.getString(1), rows.getString(2));
+                    ResourceKey key;
+                    try {
+                        key = new ResourceKey(rows.getString(1), rows.getString(2));
+                    } catch (RuntimeException e) {
+                        continue; // a row of no resource (made up): no version can be judged by it
+                    }
                     ErasureMarker marker = new ErasureMarker(key, rows.getLong(3), rows.getString(4),
                             rows.getString(5), rows.getObject(6, OffsetDateTime.class).toInstant(), rows.getBytes(7));
                     byte[] pending = rows.getBytes(8);

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Once, after the migration that made seals cover a resource's state ({@code V11}): each seal made before, over the
- * index rows alone, is made again over the rows and the state, where it still holds; each deletion (which had no
- * seal) is sealed. A page at a time, so a crash in the middle resumes: a seal already made again no longer holds as an
+ * index rows alone, is made again over the rows and the state, where it still holds; each deletion without a seal is
+ * sealed. The node's database role cannot set the passes off again (it may not insert their rows); the database's
+ * owner or superuser can, and a restart then seals deletions whose seal they removed (docs/verify.md). A page at a time, so a crash in the middle resumes: a seal already made again no longer holds as an
  * old one and is left as it is. A seal that does not hold stays broken, for {@code $verify} to name.
  */
 final class StateSealing {
@@ -89,9 +90,14 @@ final class StateSealing {
      */
     static int resealErasures(Connection c, Kek kek, boolean sealedOnly) throws SQLException {
         Map<Long, byte[]> seals = new LinkedHashMap<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT seq, type, id, versions, reason, actor,"
-                + " erased_at, salt, seal FROM erasures WHERE versions IS NOT NULL AND salt IS NOT NULL"
-                + (sealedOnly ? " AND seal IS NOT NULL" : " AND seal IS NULL") + " FOR UPDATE");
+        // (without a seal, only a marker the node anchored before sealing existed: one made up since is never
+        // anchored, so a sealing pass set off again in the database cannot seal it)
+        try (PreparedStatement select = c.prepareStatement("SELECT e.seq, e.type, e.id, e.versions, e.reason,"
+                + " e.actor, e.erased_at, e.salt, e.seal FROM erasures e WHERE e.versions IS NOT NULL"
+                + " AND e.salt IS NOT NULL" + (sealedOnly ? " AND e.seal IS NOT NULL" : " AND e.seal IS NULL AND"
+                + " EXISTS (SELECT 1 FROM anchor_leaves l JOIN anchor_batches b ON b.id = l.batch_id WHERE"
+                + " l.kind = 1 AND l.type = e.type AND l.id = e.id AND l.version = e.versions AND b.anchored)")
+                + " FOR UPDATE OF e");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 ResourceKey key = new ResourceKey(rows.getString(2), rows.getString(3));
@@ -152,7 +158,9 @@ final class StateSealing {
                 while (rows.next()) {
                     last = new ResourceKey(rows.getString(1), rows.getString(2));
                     if (rows.getBoolean(4)) {
-                        deletions.put(last, rows.getLong(3));
+                        if (rows.getBytes(5) == null) {
+                            deletions.put(last, rows.getLong(3));
+                        }
                     } else if (rows.getBytes(5) != null) {
                         live.put(last, rows.getLong(3));
                         oldSeals.put(last, rows.getBytes(5));

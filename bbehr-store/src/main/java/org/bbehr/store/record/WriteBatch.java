@@ -73,6 +73,7 @@ final class WriteBatch {
         Map<ResourceKey, DataKey> created = dataKeys.create(connection,
                 written.stream().filter(k -> !existing.containsKey(k)).toList());
         keys.putAll(created);
+        requireSealed(existing, keys);
         List<Bytes32> contentHashes = insertVersions(versions, keys);
         Map<ResourceKey, IndexEntries> index = currentIndex(writes);
         upsertResources(versions, index, keys, existing);
@@ -142,6 +143,27 @@ final class WriteBatch {
             }
         }
         return current;
+    }
+
+    /**
+     * Refuses to write over a resource whose index rows or state are not the ones the node sealed: a new version would
+     * seal them as they are (a legal hold lifted in the database, say) and so approve the change.
+     */
+    private void requireSealed(Map<ResourceKey, Current> existing, Map<ResourceKey, DataKey> keys)
+            throws SQLException {
+        Map<ResourceKey, Long> current = new HashMap<>();
+        existing.forEach((key, state) -> {
+            if (!state.erased()) {
+                current.put(key, state.version());
+            }
+        });
+        Map<ResourceKey, Long> intact = IndexSeal.intact(connection, current, keys);
+        for (ResourceKey key : current.keySet()) {
+            if (!intact.containsKey(key)) {
+                throw new BbehrException(ErrorCode.RECORD_TAMPERED, key + " was not written: its index rows or its"
+                        + " state (legal hold, labels) are not the ones the node sealed; $verify names it");
+            }
+        }
     }
 
     /** Locks the existing rows of {@code keys}; a delete takes the lock that conflicts with new references to it. */

@@ -102,7 +102,7 @@ class PostgresServerIT {
             StoreLock command = StoreLock.acquire(server.dataSource(), "bbehr keys rotate-kek");
 
             // when the owner's connection ends without letting go (a killed process), the lock goes with it
-            execute(server, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            execute(server, "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory'"
                     + " AND granted");
             try (StoreLock next = StoreLock.acquire(server.dataSource(), "the node")) {
                 assertThatThrownBy(() -> StoreLock.acquire(server.dataSource(), "bbehr keys rotate-kek"))

@@ -211,6 +211,52 @@ class IndexSealIT {
                 .isZero();
     }
 
+    @Test
+    void anOlderVersionPutBackAsCurrentWithItsSealShouldBeNamed() throws Exception {
+        // given: version 1 and its seal (kept by a database writer), then version 2
+        put("Observation", "rolled-back", 1, observationIndex("rolled-back"));
+        Object[] first = stateRow("rolled-back");
+        put("Observation", "rolled-back", 2, observationIndex("rolled-back"));
+        // when: the resource row is put back to version 1, seal and all (before, that verified)
+        try (var c = STORE.dataSource().getConnection(); var update = c.prepareStatement(
+                "UPDATE resources SET current_version = 1, index_seal = ? WHERE id = 'rolled-back'")) {
+            update.setBytes(1, (byte[]) first[1]);
+            update.executeUpdate();
+        }
+        // then
+        assertThat(indexProblems().get("Observation/rolled-back/1")).startsWith("resource rolled back");
+    }
+
+    @Test
+    void aWriteShouldBeRefusedOverAStateChangedInTheDatabaseInsteadOfSealingIt() {
+        // given: a held resource whose hold a database writer lifted
+        put("Observation", "laundered", 1, observationIndex("laundered"));
+        ResourceKey key = new ResourceKey("Observation", "laundered");
+        store.setLegalHold(key, true);
+        Tables.execute(STORE.dataSource(), "UPDATE resources SET legal_hold = false WHERE id = 'laundered'");
+        // when / then: a new version would have sealed the lifted hold (before, it did, and the erasure went through)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> put("Observation", "laundered", 2,
+                observationIndex("laundered"))).isInstanceOfSatisfying(org.bbehr.core.BbehrException.class,
+                        e -> assertThat(e.code()).isEqualTo(org.bbehr.core.ErrorCode.RECORD_TAMPERED));
+        assertThat(Tables.count(STORE.dataSource(), "SELECT current_version FROM resources WHERE id = 'laundered'"))
+                .isOne();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.erase(key, "synthetic test erasure",
+                "it-test")).isInstanceOf(org.bbehr.core.BbehrException.class);
+    }
+
+    @Test
+    void aCompartmentRewrittenToReadTheSameJoinedShouldStillBeNamed() {
+        // given: a record in two patients' compartments
+        put("Observation", "shared", 1, observationIndex("shared"));
+        store.write(List.of(new ResourceWrite.Relabel(new ResourceKey("Observation", "shared"),
+                new org.bbehr.core.record.AccessLabels(Set.of("p1", "p2"), org.bbehr.core.consent.Category.LABORATORY))));
+        assertThat(indexProblems().get("Observation/shared/1")).isNull();
+        // when: the two ids become one id with a comma, in neither compartment (joined, they read the same)
+        Tables.execute(STORE.dataSource(), "UPDATE resources SET compartment = '{\"p1,p2\"}' WHERE id = 'shared'");
+        // then
+        assertThat(indexProblems().get("Observation/shared/1")).startsWith("search index or state changed");
+    }
+
     private static Object[] stateRow(String id) throws Exception {
         try (var c = STORE.dataSource().getConnection(); var select = c.prepareStatement(
                 "SELECT legal_hold, index_seal, state_seq FROM resources WHERE id = ?")) {

@@ -88,7 +88,17 @@ class KeyLifecycleIT {
                 OptionalLong.empty(), "{\"resourceType\":\"Observation\"}".getBytes(UTF_8), IndexEntries.NONE)));
         store.erase(new ResourceKey("Observation", "erased-before-sealing"), "synthetic test erasure", "it-test");
         Tables.execute(STORE.dataSource(), "UPDATE erasures SET seal = NULL");
-        Tables.execute(STORE.dataSource(), "INSERT INTO erasure_sealing VALUES (true)");
+        // (it was anchored then: a batch with its leaf)
+        Tables.execute(STORE.superuser(), "INSERT INTO anchor_batches (hospital_id, root, leaf_count, tx_hash, tx_raw,"
+                + " tx_from, tx_nonce, tx_gas_limit, created_at, anchored) VALUES (1, decode(repeat('01', 32), 'hex'),"
+                + " 1, decode(repeat('02', 32), 'hex'), '\\x03', '0x0', 0, 0, now(), true)");
+        Tables.execute(STORE.superuser(), "INSERT INTO anchor_leaves (kind, type, id, version, batch_id, content_hash,"
+                + " proof) SELECT 1, type, id, versions, (SELECT max(id) FROM anchor_batches),"
+                + " decode(repeat('04', 32), 'hex'), '\\x' FROM erasures");
+        // and the node's role cannot set the pass off itself
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tables.execute(STORE.dataSource(),
+                "INSERT INTO erasure_sealing VALUES (true)")).hasMessageContaining("permission denied");
+        Tables.execute(STORE.superuser(), "INSERT INTO erasure_sealing VALUES (true)");
         // when: the next start
         PostgresRecordStore next = PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC());
         // then
@@ -96,6 +106,11 @@ class KeyLifecycleIT {
         assertThat(Tables.count(STORE.dataSource(), "SELECT count(*) FROM erasure_sealing")).isZero();
         // and a seal removed later is not made again by a start
         Tables.execute(STORE.dataSource(), "UPDATE erasures SET seal = NULL");
+        assertThat(sealedErasures(PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC())))
+                .containsExactly(false);
+        // nor, when the pass is set off again in the database, a marker that was never anchored (one made up)
+        Tables.execute(STORE.superuser(), "DELETE FROM anchor_leaves");
+        Tables.execute(STORE.superuser(), "INSERT INTO erasure_sealing VALUES (true)");
         assertThat(sealedErasures(PostgresRecordStore.open(STORE.dataSource(), keys, Clock.systemUTC())))
                 .containsExactly(false);
     }
