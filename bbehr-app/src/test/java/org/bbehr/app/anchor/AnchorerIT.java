@@ -284,6 +284,28 @@ class AnchorerIT {
     }
 
     @Test
+    void aStateChangeMadeUpInTheDatabaseShouldNeverBeAnchoredAndARealOneShould() throws Exception {
+        // given: a real legal hold, and a made-up state change with a huge number (before, it was anchored for good,
+        // and its resource read "state put back" for ever)
+        StoredVersion held = write(1).getFirst();
+        store.setLegalHold(held.key(), true);
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement()) {
+            statement.executeUpdate("INSERT INTO outbox (type, id, version, created_at, kind, content_hash) VALUES ('"
+                    + held.key().type() + "', '" + held.key().id() + "', 4611686018427387904, now(), 2,"
+                    + " decode(repeat('07', 32), 'hex'))");
+        }
+        // when
+        anchorer().runOnce();
+        // then: the version and the real state change are anchored, the made-up one is not
+        assertThat(anchorsOfThisHospital()).extracting(LedgerEvent.RootAnchored::leafCount).containsExactly(2);
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement();
+                var row = statement.executeQuery("SELECT max(version) FROM anchor_leaves WHERE kind = 2")) {
+            row.next();
+            assertThat(row.getLong(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void outboxRowsMadeUpInTheDatabaseShouldNotStopTheAnchorer() throws Exception {
         // given: a real pending version behind rows that make no leaf, or repeat one (before, any of them failed every
         // batch, and nothing was anchored again)

@@ -49,7 +49,8 @@ public final class KekRotation {
             // erasures' seals, under the old key too, are made again under the new one and committed before the old
             // key can go (a broken seal stays broken); one made meanwhile is under the new key already
             if (rewrapped == 0) {
-                transactions.inTransaction(c -> StateSealing.resealErasures(c, keys.kek(), true));
+                transactions.inTransaction(c -> StateSealing.resealErasures(c, keys.kek(), true)
+                        + StateSealing.resealStateChanges(c, keys.kek()));
             }
             if (rewrapped == 0 && transactions.inTransaction(c -> retireIfDone(c, primary))) {
                 log.info("key-encryption key rotated: {} data keys re-wrapped under key {}", done, primary);

@@ -35,20 +35,38 @@ final class Outbox {
         }
     }
 
+    /** What a state change's seal is bound to: the resource and its state number. */
+    static String stateChangeContext(ResourceKey key, long stateSeq) {
+        return "state-change:" + key + "/" + stateSeq;
+    }
+
     /**
      * Adds a change of the resource's state (a legal hold, a relabel), to be anchored as a state-change leaf under
-     * the resource's new state sequence with the state's hash.
+     * the resource's new state sequence with the state's hash, sealed under the key-encryption key.
      */
-    static void addStateChange(Connection connection, ResourceKey key, Bytes32 stateHash, OffsetDateTime createdAt)
-            throws SQLException {
+    static void addStateChange(Connection connection, ResourceKey key, Bytes32 stateHash, OffsetDateTime createdAt,
+            org.bbehr.store.crypto.Kek kek) throws SQLException {
+        long stateSeq;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT state_seq FROM resources WHERE type = ? AND id = ?")) {
+            select.setString(1, key.type());
+            select.setString(2, key.id());
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return;
+                }
+                stateSeq = row.getLong(1);
+            }
+        }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (type, id, version,"
-                + " created_at, kind, content_hash) SELECT type, id, state_seq, ?, ?, ? FROM resources"
-                + " WHERE type = ? AND id = ?")) {
-            insert.setObject(1, createdAt);
-            insert.setShort(2, (short) LeafKind.STATE_CHANGE.ordinal());
-            insert.setBytes(3, stateHash.toArray());
-            insert.setString(4, key.type());
-            insert.setString(5, key.id());
+                + " created_at, kind, content_hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, key.type());
+            insert.setString(2, key.id());
+            insert.setLong(3, stateSeq);
+            insert.setObject(4, createdAt);
+            insert.setShort(5, (short) LeafKind.STATE_CHANGE.ordinal());
+            insert.setBytes(6, stateHash.toArray());
+            insert.setBytes(7, kek.seal(stateChangeContext(key, stateSeq), stateHash.toArray()));
             insert.executeUpdate();
         }
     }

@@ -61,7 +61,7 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
             // nor is a row that no leaf can be made of, or that repeats a leaf already made (either would stop every
             // batch). Refused rows are skipped by their place in the outbox, so they cannot crowd out real leaves.
             try (PreparedStatement select = c.prepareStatement("SELECT o.seq, o.kind, o.type, o.id, o.version,"
-                    + " o.content_hash, e.seal FROM outbox o LEFT JOIN erasures e ON o.kind = 1 AND e.type = o.type"
+                    + " o.content_hash, e.seal, o.seal FROM outbox o LEFT JOIN erasures e ON o.kind = 1 AND e.type = o.type"
                     + " AND e.id = o.id AND e.versions = o.version WHERE o.content_hash IS NOT NULL AND NOT EXISTS"
                     + " (SELECT 1 FROM anchor_leaves l WHERE l.kind = o.kind AND l.type = o.type AND l.id = o.id"
                     + " AND l.version = o.version) ORDER BY o.seq LIMIT ?")) {
@@ -84,6 +84,13 @@ public final class PostgresAnchorJournal implements AnchorJournal, AnchorStates 
                                 rows.getBytes(7))) {
                             refuse(seq, "the erasure marker of " + leaf.key() + ": it does not carry this node's"
                                     + " seal (made up in the database); $verify names it");
+                            continue;
+                        }
+                        if (leaf.kind() == LeafKind.STATE_CHANGE && !keys.kek().sealMatches(
+                                Outbox.stateChangeContext(leaf.key(), leaf.version()), leaf.contentHash().toArray(),
+                                rows.getBytes(8))) {
+                            refuse(seq, "a state change of " + leaf.key() + ": it does not carry this node's seal"
+                                    + " (made up in the database)");
                             continue;
                         }
                         leaves.add(leaf);

@@ -211,7 +211,7 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
             }
             IndexSeal.reseal(c, intact, sealing);
             Outbox.addStateChange(c, key, IndexSeal.stateHash(c, key), OffsetDateTime.ofInstant(
-                    clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+                    clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC), keys.kek());
             return 1;
         });
         if (updated == 0) {

@@ -122,6 +122,36 @@ final class StateSealing {
         return seals.size();
     }
 
+    /** Seals pending state changes whose seal holds under the KEK's primary key (a KEK rotation, before retiring). */
+    static int resealStateChanges(Connection c, Kek kek) throws SQLException {
+        Map<Long, byte[]> seals = new LinkedHashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT seq, type, id, version, content_hash, seal"
+                + " FROM outbox WHERE kind = 2 AND seal IS NOT NULL FOR UPDATE");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                ResourceKey key;
+                try {
+                    key = new ResourceKey(rows.getString(2), rows.getString(3));
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                String context = Outbox.stateChangeContext(key, rows.getLong(4));
+                if (kek.sealMatches(context, rows.getBytes(5), rows.getBytes(6))) {
+                    seals.put(rows.getLong(1), kek.seal(context, rows.getBytes(5)));
+                }
+            }
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE outbox SET seal = ? WHERE seq = ?")) {
+            for (Map.Entry<Long, byte[]> seal : seals.entrySet()) {
+                update.setBytes(1, seal.getValue());
+                update.setLong(2, seal.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return seals.size();
+    }
+
     private record Page(ResourceKey last, long sealed) {}
 
     /** The data keys that unwrap; one that does not leaves its resource as it is (and named by $verify). */

@@ -126,7 +126,7 @@ final class WriteBatch {
         }
         IndexSeal.reseal(connection, intact, sealing);
         for (ResourceKey key : current.keySet()) {
-            Outbox.addStateChange(connection, key, IndexSeal.stateHash(connection, key), now);
+            Outbox.addStateChange(connection, key, IndexSeal.stateHash(connection, key), now, dataKeys.kek());
         }
     }
 
