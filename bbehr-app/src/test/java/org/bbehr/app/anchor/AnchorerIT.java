@@ -306,6 +306,21 @@ class AnchorerIT {
     }
 
     @Test
+    void aBatchRowThatCannotBeReadShouldNameItsVersionsNotFailVerify() throws Exception {
+        // given: an anchored version, then its batch's root cut to one byte (before, $verify failed with an error)
+        write(1);
+        anchorer().runOnce();
+        try (var c = database.dataSource().getConnection(); var statement = c.createStatement()) {
+            statement.executeUpdate("UPDATE anchor_batches SET root = '\\x01'");
+        }
+        // when
+        VerificationReport report = verifyAll();
+        // then
+        assertThat(report.count(VerificationStatus.TAMPERED)).isEqualTo(1);
+        assertThat(report.roots()).hasSize(1);
+    }
+
+    @Test
     void outboxRowsMadeUpInTheDatabaseShouldNotStopTheAnchorer() throws Exception {
         // given: a real pending version behind rows that make no leaf, or repeat one (before, any of them failed every
         // batch, and nothing was anchored again)
