@@ -42,6 +42,21 @@ final class NodeProcess implements AutoCloseable {
     /** Like {@link #start(String, Path, String, String...)}, with extra environment variables (node settings). */
     static NodeProcess start(String subcommand, Path dir, String logName, java.util.Map<String, String> environment,
             String... args) throws Exception {
+        // a free port chosen here can be taken before the node binds it (by its own chain or database, which pick
+        // theirs meanwhile): then the node is started again on other ports
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(subcommand, dir, logName, environment, args);
+            } catch (AssertionError e) {
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("was already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static NodeProcess startOnce(String subcommand, Path dir, String logName,
+            java.util.Map<String, String> environment, String... args) throws Exception {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
