@@ -31,6 +31,13 @@ final class IndexSeal {
     private static final String IDENTIFIER_TOKENS = "identifier_tokens";
     private static final String REFERENCES = "resource_references";
     private static final String RESOURCES = "resources";
+    /**
+     * SQL: the highest state number recorded for resource row {@code r} (anchored, or waiting in the outbox); a stored
+     * state below it was put back.
+     */
+    static final String RECORDED_STATE_SEQ = "GREATEST((SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2"
+            + " AND s.type = r.type AND s.id = r.id), (SELECT max(s.version) FROM outbox s WHERE s.kind = 2"
+            + " AND s.type = r.type AND s.id = r.id))";
 
     private IndexSeal() {}
 

@@ -35,9 +35,8 @@ final class PostgresEvidence implements EvidenceSource {
             + " COALESCE(b.anchored_tx, b.tx_hash), b.block";
     private static final String VERSIONS = "SELECT r.type, r.id, g.v, r.erased, v.version IS NOT NULL, v.ciphertext,"
             + " k.wrapped, o.content_hash, " + LEAF_COLUMNS + ", g.v = r.current_version, r.index_seal,"
-            + " r.deleted, v.deleted, r.state_seq, CASE WHEN g.v = r.current_version THEN GREATEST("
-            + "(SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id),"
-            + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id)) END,"
+            + " r.deleted, v.deleted, r.state_seq, CASE WHEN g.v = r.current_version THEN "
+            + IndexSeal.RECORDED_STATE_SEQ + " END,"
             + " g.v = r.current_version AND (EXISTS (SELECT 1 FROM versions x WHERE x.type = r.type AND x.id = r.id"
             + " AND x.version > r.current_version) OR EXISTS (SELECT 1 FROM anchor_leaves x WHERE x.kind = 0"
             + " AND x.type = r.type AND x.id = r.id AND x.version > r.current_version) OR EXISTS (SELECT 1 FROM"

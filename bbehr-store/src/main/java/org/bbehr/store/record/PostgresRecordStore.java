@@ -160,10 +160,8 @@ public final class PostgresRecordStore implements RecordStore, RecordSearch, Anc
     private void requireSealedState(java.sql.Connection c, ResourceKey key) throws java.sql.SQLException {
         Long current = null;
         boolean putBack = false;
-        try (PreparedStatement select = c.prepareStatement("SELECT r.current_version, r.state_seq < GREATEST("
-                + "(SELECT max(s.version) FROM anchor_leaves s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id),"
-                + " (SELECT max(s.version) FROM outbox s WHERE s.kind = 2 AND s.type = r.type AND s.id = r.id))"
-                + " FROM resources r WHERE r.type = ? AND r.id = ? AND NOT r.erased FOR UPDATE")) {
+        try (PreparedStatement select = c.prepareStatement("SELECT r.current_version, r.state_seq < "
+                + IndexSeal.RECORDED_STATE_SEQ + " FROM resources r WHERE r.type = ? AND r.id = ? AND NOT r.erased FOR UPDATE")) {
             select.setString(1, key.type());
             select.setString(2, key.id());
             try (java.sql.ResultSet row = select.executeQuery()) {

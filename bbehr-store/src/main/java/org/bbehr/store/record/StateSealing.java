@@ -111,15 +111,7 @@ final class StateSealing {
                 }
             }
         }
-        try (PreparedStatement update = c.prepareStatement("UPDATE erasures SET seal = ? WHERE seq = ?")) {
-            for (Map.Entry<Long, byte[]> seal : seals.entrySet()) {
-                update.setBytes(1, seal.getValue());
-                update.setLong(2, seal.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-        return seals.size();
+        return writeSeals(c, "erasures", seals);
     }
 
     /** Seals pending state changes whose seal holds under the KEK's primary key (a KEK rotation, before retiring). */
@@ -141,7 +133,12 @@ final class StateSealing {
                 }
             }
         }
-        try (PreparedStatement update = c.prepareStatement("UPDATE outbox SET seal = ? WHERE seq = ?")) {
+        return writeSeals(c, "outbox", seals);
+    }
+
+    /** Writes {@code seals} (by row {@code seq}) into {@code table}'s {@code seal} column; returns how many. */
+    private static int writeSeals(Connection c, String table, Map<Long, byte[]> seals) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET seal = ? WHERE seq = ?")) {
             for (Map.Entry<Long, byte[]> seal : seals.entrySet()) {
                 update.setBytes(1, seal.getValue());
                 update.setLong(2, seal.getKey());
